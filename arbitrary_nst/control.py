@@ -1,0 +1,192 @@
+"""User controls shared by every method: style blending, colour preservation, masks.
+
+The single entry point is :func:`stylize`. Methods plug in through :data:`METHODS`: each
+is a function ``run(content, styles, regions, options) -> image`` that receives the
+content ``(H, W, 3)`` already resized, the style images, a list of
+:class:`optimize.Region` (what blend of styles goes where) and method-specific options.
+Colour preservation and regions without style are handled here, the same way for all.
+
+Colour preservation (Gatys, Bethge, Hertzmann & Shechtman 2017):
+
+* ``"luminance"``: transfer on luminance only. Content and styles become grayscale
+  luminance images (each style's luminance matched to the content's mean and standard
+  deviation); the stylized luminance is then recombined with the content's I and Q
+  (YIQ colour space) chrominance.
+* ``"histogram"``: each style image's colours are linearly mapped so that their mean and
+  covariance match the content's, then transfer runs as usual.
+
+Masks: a grayscale image, white = 1. With one style, white regions get the style and black
+regions keep the content. With N >= 2 styles, gray levels spread over the styles: style k
+owns the level ``1 - k / (N - 1)`` (first style on white, last on black) with linear
+cross-fades between neighbouring levels.
+
+Images are float32 ``(H, W, 3)`` RGB in [0, 1].
+"""
+
+import dataclasses
+
+import numpy as np
+
+from arbitrary_nst import image_io
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.optimize import GatysSettings, Region, gatys_transfer
+
+COLOR_METHODS = ("luminance", "histogram")
+
+
+def _run_gatys(content, styles, regions, options):
+    settings = GatysSettings(**options)
+    return gatys_transfer(content, styles, regions, settings).image
+
+
+@dataclasses.dataclass(frozen=True)
+class Method:
+    """A stylization method: its runner and the option names it accepts."""
+    run: object
+    options: tuple
+
+
+METHODS = {
+    "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings))),
+}
+
+
+def normalize_weights(weights, count):
+    """Checks ``count`` non-negative weights and scales them to sum to 1."""
+    if weights is None:
+        return tuple([1.0 / count] * count)
+    weights = [float(w) for w in weights]
+    if len(weights) != count:
+        raise UsageError(f"style_weights has {len(weights)} values for {count} style images")
+    if any(w < 0 or not np.isfinite(w) for w in weights) or sum(weights) <= 0:
+        raise UsageError(f"style_weights {weights}: expected non-negative numbers, not all 0")
+    return tuple(w / sum(weights) for w in weights)
+
+
+def mask_regions(mask, style_count):
+    """Splits a grayscale mask ``(H, W)`` in [0, 1] into one :class:`Region` per style.
+
+    With one style: the style on ``mask``, no style on ``1 - mask``. With N styles: style k
+    gets membership ``max(0, 1 - |mask - (1 - k/(N-1))| * (N-1))``; memberships sum to 1.
+    """
+    mask = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
+    if style_count == 1:
+        return [Region(mask, (1.0,)), Region(1.0 - mask, None)]
+    regions = []
+    for k in range(style_count):
+        center = 1.0 - k / (style_count - 1)
+        membership = np.maximum(0.0, 1.0 - np.abs(mask - center) * (style_count - 1))
+        one_hot = tuple(1.0 if j == k else 0.0 for j in range(style_count))
+        regions.append(Region(membership.astype(np.float32), one_hot))
+    return regions
+
+
+def luminance(image):
+    """Luminance Y ``(H, W)`` in [0, 1] of an RGB image."""
+    return image_io.rgb_to_yiq(image)[..., 0]
+
+
+def luminance_as_rgb(image, reference=None):
+    """The luminance of ``image`` as a gray RGB image.
+
+    If ``reference`` is given, the luminance is first shifted and scaled to the
+    reference image's luminance mean and standard deviation.
+    """
+    y = luminance(image)
+    if reference is not None:
+        ref = luminance(reference)
+        y = (y - y.mean()) * (ref.std() / max(float(y.std()), 1e-6)) + ref.mean()
+    return np.repeat(np.clip(y, 0.0, 1.0)[..., None], 3, axis=-1).astype(np.float32)
+
+
+def combine_luminance(stylized, content):
+    """Stylized luminance with the content's chrominance, RGB ``(H, W, 3)``."""
+    yiq = image_io.rgb_to_yiq(content)
+    yiq[..., 0] = luminance(stylized)
+    return image_io.yiq_to_rgb(yiq)
+
+
+def match_color(style, content):
+    """Maps ``style``'s colours so their mean and covariance equal ``content``'s.
+
+    ``x' = C_c^(1/2) C_s^(-1/2) (x - mu_s) + mu_c`` with symmetric matrix square roots
+    (Gatys et al. 2017, Eq. 2 with the eigenvalue form); the result is clipped to [0, 1].
+    """
+    def stats(image):
+        pixels = image.reshape(-1, 3).astype(np.float64)
+        return pixels.mean(axis=0), np.cov(pixels, rowvar=False) + np.eye(3) * 1e-5
+
+    def sqrtm(matrix, power):
+        values, vectors = np.linalg.eigh(matrix)
+        return vectors @ np.diag(np.maximum(values, 1e-8) ** power) @ vectors.T
+
+    style_mean, style_cov = stats(style)
+    content_mean, content_cov = stats(content)
+    transform = sqrtm(content_cov, 0.5) @ sqrtm(style_cov, -0.5)
+    mapped = (style.reshape(-1, 3) - style_mean) @ transform.T + content_mean
+    return np.clip(mapped, 0.0, 1.0).reshape(style.shape).astype(np.float32)
+
+
+def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
+            preserve_color=False, color_method="luminance", size=None, **options):
+    """Stylizes one content image with a weighted blend of style images.
+
+    Args:
+      content: float32 ``(H, W, 3)`` in [0, 1].
+      styles: list of float32 ``(h, w, 3)`` style images in [0, 1].
+      weights: one blending weight per style (normalised to sum 1); default equal.
+      alpha: content/style trade-off for methods that have one (1 = full style).
+      method: a key of :data:`METHODS`.
+      mask: optional float ``(H, W)`` in [0, 1] placing styles per region (see module doc);
+        cannot be combined with ``weights``.
+      preserve_color: keep the content's colours.
+      color_method: "luminance" or "histogram" (see module doc).
+      size: if given, the content is resized so its longest side is ``size`` pixels.
+      **options: method-specific options (for "gatys", fields of ``GatysSettings``).
+
+    Returns:
+      float32 ``(H', W', 3)`` in [0, 1] (``H', W'`` from ``size`` or the content's).
+
+    Raises:
+      UsageError: an unknown method or option, or controls that do not fit together.
+    """
+    if method not in METHODS:
+        raise UsageError(f"unknown method {method!r}, expected one of {', '.join(METHODS)}")
+    runner = METHODS[method]
+    unknown = sorted(set(options) - set(runner.options))
+    if unknown:
+        raise UsageError(f"method {method!r} has no option {unknown[0]!r}")
+    if not styles:
+        raise UsageError("at least one style image is needed")
+    if alpha != 1.0 and method == "gatys":
+        raise UsageError("method 'gatys' has no alpha trade-off: set content_weight and "
+                         "style_weight instead")
+    if mask is not None and weights is not None:
+        raise UsageError("a mask places one style per region: give style_weights or a mask, "
+                         "not both")
+    if color_method not in COLOR_METHODS:
+        raise UsageError(f"color_method {color_method!r}: expected one of "
+                         + ", ".join(COLOR_METHODS))
+    if size is not None:
+        content = image_io.resize_longest(content, size)
+    if mask is None:
+        regions = [Region(None, normalize_weights(weights, len(styles)))]
+    else:
+        mask = image_io.resize(np.asarray(mask, np.float32)[..., None], *content.shape[:2])[..., 0]
+        regions = mask_regions(mask, len(styles))
+
+    run_content, run_styles = content, list(styles)
+    if preserve_color and color_method == "luminance":
+        run_content = luminance_as_rgb(content)
+        run_styles = [luminance_as_rgb(s, reference=content) for s in styles]
+    elif preserve_color:
+        run_styles = [match_color(s, content) for s in styles]
+
+    output = runner.run(run_content, run_styles, regions, options)
+    if preserve_color and color_method == "luminance":
+        output = combine_luminance(output, content)
+    unstyled = [r.mask for r in regions if r.style_weights is None]
+    if unstyled:
+        keep = unstyled[0][..., None]
+        output = keep * content + (1.0 - keep) * output
+    return np.clip(output, 0.0, 1.0).astype(np.float32)

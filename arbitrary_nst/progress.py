@@ -1,0 +1,41 @@
+"""Progress bars for long work: count, rate (it/s), ETA and the latest loss, on stderr."""
+
+import contextlib
+import sys
+
+from tqdm import tqdm
+
+
+class _Bar:
+    """Thin wrapper over tqdm that shows the latest loss in the postfix."""
+
+    def __init__(self, bar):
+        self._bar = bar
+
+    def update(self, count=1, **postfix):
+        if self._bar is None:
+            return
+        if postfix:
+            self._bar.set_postfix({k: f"{v:.4g}" for k, v in postfix.items()}, refresh=False)
+        self._bar.update(count)
+
+
+@contextlib.contextmanager
+def progress_bar(total, description, enabled=True, unit="it"):
+    """A context manager yielding an object with ``update(count=1, **values)``.
+
+    Args:
+      total: expected number of updates (for the ETA).
+      description: text shown before the bar.
+      enabled: when False, updates do nothing and nothing is printed.
+      unit: what one update counts ("it", "frame", "step"...).
+    """
+    if not enabled:
+        yield _Bar(None)
+        return
+    bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True,
+               mininterval=0.5)
+    try:
+        yield _Bar(bar)
+    finally:
+        bar.close()

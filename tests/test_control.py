@@ -1,0 +1,86 @@
+"""The shared controls: blending weights, colour preservation, masks, the stylize API."""
+
+import numpy as np
+import pytest
+
+import arbitrary_nst
+from arbitrary_nst import control, image_io
+from arbitrary_nst.errors import UsageError
+
+FAST = dict(steps=20, progress=False)
+
+
+def test_normalize_weights():
+    assert control.normalize_weights([3, 1], 2) == (0.75, 0.25)
+    assert control.normalize_weights(None, 4) == (0.25,) * 4
+    with pytest.raises(UsageError, match="2 values for 3 style images"):
+        control.normalize_weights([1, 1], 3)
+    with pytest.raises(UsageError, match="non-negative"):
+        control.normalize_weights([1, -1], 2)
+
+
+def test_mask_regions_memberships_sum_to_one():
+    mask = np.linspace(0, 1, 11, dtype=np.float32)[None, :]
+    one = control.mask_regions(mask, 1)
+    assert one[0].style_weights == (1.0,) and one[1].style_weights is None
+    np.testing.assert_allclose(one[0].mask + one[1].mask, 1.0)
+    three = control.mask_regions(mask, 3)
+    np.testing.assert_allclose(sum(r.mask for r in three), 1.0, atol=1e-6)
+    assert three[0].mask[0, -1] == 1.0 and three[1].mask[0, 5] == 1.0 and three[2].mask[0, 0] == 1.0
+
+
+def test_match_color_matches_mean_and_covariance(content64, style64):
+    rng = np.random.default_rng(0)
+    mix_a = np.array([[1, .5, 0], [0, 1, .3], [0, 0, 1]])
+    mix_b = np.array([[1, 0, 0], [.8, 1, 0], [0, .2, 1]])
+    style = 0.5 + 0.1 * rng.normal(size=(40, 40, 3)) @ mix_a
+    content = 0.4 + 0.05 * rng.normal(size=(30, 50, 3)) @ mix_b
+    mapped = control.match_color(style.astype(np.float32), content.astype(np.float32))
+    pixels, target = mapped.reshape(-1, 3), content.reshape(-1, 3)
+    np.testing.assert_allclose(pixels.mean(0), target.mean(0), atol=1e-4)
+    np.testing.assert_allclose(np.cov(pixels.T), np.cov(target.T), atol=1e-5)
+    # On the real pair only clipping to [0, 1] keeps the match from being exact.
+    real = control.match_color(style64, content64).reshape(-1, 3)
+    np.testing.assert_allclose(real.mean(0), content64.reshape(-1, 3).mean(0), atol=0.03)
+
+
+def test_luminance_transfer_keeps_content_chrominance(content64, style64):
+    out = arbitrary_nst.stylize(content64, [style64], preserve_color=True, **FAST)
+    got, want = image_io.rgb_to_yiq(out), image_io.rgb_to_yiq(content64)
+    # I and Q come from the content (up to clipping to [0, 1]); Y is stylized.
+    assert np.abs(got[..., 1:] - want[..., 1:]).mean() < 0.01
+    assert np.abs(got[..., 0] - want[..., 0]).mean() > 0.02
+    plain = arbitrary_nst.stylize(content64, [style64], **FAST)
+    assert (np.abs(image_io.rgb_to_yiq(plain)[..., 1:] - want[..., 1:]).mean()
+            > 3 * np.abs(got[..., 1:] - want[..., 1:]).mean())
+
+
+def test_histogram_color_preservation_moves_palette_towards_content(content64, style64):
+    out = arbitrary_nst.stylize(content64, [style64], preserve_color=True,
+                                color_method="histogram", **FAST)
+    plain = arbitrary_nst.stylize(content64, [style64], **FAST)
+    target = content64.reshape(-1, 3).mean(0)
+    assert (np.abs(out.reshape(-1, 3).mean(0) - target).sum()
+            < np.abs(plain.reshape(-1, 3).mean(0) - target).sum())
+
+
+def test_mask_with_one_style_keeps_content_outside(content64, style64):
+    mask = np.zeros(content64.shape[:2], np.float32)
+    mask[:, :32] = 1.0
+    out = arbitrary_nst.stylize(content64, [style64], mask=mask, **FAST)
+    np.testing.assert_allclose(out[:, 34:], content64[:, 34:], atol=1e-6)
+    assert np.abs(out[:, :30] - content64[:, :30]).mean() > 0.03
+
+
+def test_size_and_bad_combinations(content64, style64):
+    out = arbitrary_nst.stylize(content64, [style64], size=32, steps=2, progress=False)
+    assert out.shape == (24, 32, 3)
+    with pytest.raises(UsageError, match="unknown method 'magic'"):
+        arbitrary_nst.stylize(content64, [style64], method="magic")
+    with pytest.raises(UsageError, match="no option 'colour'"):
+        arbitrary_nst.stylize(content64, [style64], colour=1)
+    with pytest.raises(UsageError, match="no alpha"):
+        arbitrary_nst.stylize(content64, [style64], alpha=0.5)
+    with pytest.raises(UsageError, match="not both"):
+        arbitrary_nst.stylize(content64, [style64, style64], weights=[1, 1],
+                              mask=np.ones(content64.shape[:2]))
