@@ -66,3 +66,18 @@ def test_usage_errors(tmp_path):
     done = run_cli("paint")
     assert done.returncode == 2 and "expected one command" in done.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_mask_and_colour_flags(tmp_path):
+    mask = tmp_path / "mask.png"
+    pixels = Image.new("L", (64, 48), 0)
+    pixels.paste(255, (0, 0, 32, 48))  # left half white: styled; right half keeps the photo
+    pixels.save(mask)
+    output = tmp_path / "masked.png"
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--mask", mask,
+                   "--preserve_color", "--color_method", "histogram", "--size", "64",
+                   "--steps", "3", "--output", output, "--noprogress")
+    assert done.returncode == 0, done.stderr
+    result, photo = load_image(output), load_image(CONTENT_PATH, size=64)
+    assert abs(result[:, 40:] - photo[:, 40:]).max() < 2 / 255
+    assert abs(result[:, :24] - photo[:, :24]).mean() > 0.01
