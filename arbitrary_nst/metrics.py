@@ -20,18 +20,9 @@ import tensorflow as tf
 
 from arbitrary_nst import image_io, losses
 from arbitrary_nst.optimize import CONTENT_LAYERS, STYLE_LAYERS
-from arbitrary_nst.vgg import build_extractor
+from arbitrary_nst.vgg import shared_extractor
 
 EVAL_SIZE = 512
-
-_EXTRACTOR = []
-
-
-def _extractor():
-    if not _EXTRACTOR:
-        _EXTRACTOR.append(build_extractor(CONTENT_LAYERS + STYLE_LAYERS, "vgg16"))
-    return _EXTRACTOR[0]
-
 
 def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
     """Content and style losses of ``stylized`` (see module doc).
@@ -43,7 +34,7 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
     Returns:
       ``{"content_loss", "style_loss", "style_loss_mean_std"}`` as Python floats.
     """
-    extractor = _extractor()
+    extractor = shared_extractor(CONTENT_LAYERS + STYLE_LAYERS, "vgg16")
     stylized = image_io.resize_longest(stylized, min(size, max(stylized.shape[:2])))
     height, width = stylized.shape[:2]
     content = image_io.resize(content, height, width)

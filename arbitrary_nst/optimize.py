@@ -33,7 +33,7 @@ import tensorflow as tf
 from arbitrary_nst import image_io, losses
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.progress import progress_bar
-from arbitrary_nst.vgg import build_extractor
+from arbitrary_nst.vgg import shared_extractor
 
 STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1")
 CONTENT_LAYERS = ("block4_conv2",)
@@ -132,16 +132,10 @@ class GatysResult:
     final_losses: dict
 
 
-_EXTRACTORS = {}
-
-
 def feature_extractor(settings):
-    """A VGG extractor for the settings' layers, built once per process and reused."""
-    key = (settings.arch, tuple(settings.content_layers), tuple(settings.style_layers))
-    if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = build_extractor(
-            tuple(settings.content_layers) + tuple(settings.style_layers), settings.arch)
-    return _EXTRACTORS[key]
+    """The VGG extractor for the settings' layers, shared by every call in the process."""
+    return shared_extractor(tuple(settings.content_layers) + tuple(settings.style_layers),
+                            settings.arch)
 
 
 def level_sizes(height, width, levels):

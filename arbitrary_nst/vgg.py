@@ -10,6 +10,7 @@ extractor applies Keras' "caffe" preprocessing (scale to 0..255, RGB->BGR, subtr
 ImageNet mean) itself. Outputs are ``{name: (N, H / 2**k, W / 2**k, C)}`` float32.
 """
 
+import functools
 import re
 
 import tensorflow as tf
@@ -106,3 +107,9 @@ def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None
     model.trainable = False
     model.weights_source = weights.source
     return model
+
+
+@functools.lru_cache(maxsize=8)
+def shared_extractor(layers, arch="vgg16"):
+    """:func:`build_extractor` for a tuple of layer names, built once per process and reused."""
+    return build_extractor(layers, arch)
