@@ -71,29 +71,14 @@ def _load(path, size=None):
     return image_io.load_image(path, size=size)
 
 
-def _check_output_path(path):
-    from arbitrary_nst import image_io
-
-    extension = os.path.splitext(path)[1].lower()
-    if extension not in image_io.SAVE_FORMATS:
-        raise UsageError(f"--output {path}: unknown image extension {extension!r}, expected "
-                         + ", ".join(sorted(image_io.SAVE_FORMATS)))
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UsageError(f"--output {path}: folder {folder} does not exist")
-
-
 def stylize_command():
     """Runs ``arbitrary-nst stylize``."""
     from arbitrary_nst import control, image_io
 
     _require("content", "style", "output")
-    _check_output_path(FLAGS.output)
+    image_io.check_save_path(FLAGS.output)
     if FLAGS.size < 16:
         raise UsageError(f"--size {FLAGS.size}: expected at least 16")
-    if FLAGS.method not in control.METHODS:
-        raise UsageError(f"--method {FLAGS.method}: expected one of "
-                         + ", ".join(control.METHODS))
     content = _load(FLAGS.content, FLAGS.size)
     styles = [_load(path) for path in FLAGS.style]
     mask = _load(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None

@@ -121,10 +121,8 @@ def save_image(path, image):
         (an older file there stays as it was).
     """
     path = os.fspath(path)
+    check_save_path(path)
     extension = os.path.splitext(path)[1].lower()
-    if extension not in SAVE_FORMATS:
-        raise ImageError(f"{path}: unknown image extension {extension!r}, expected one of "
-                         + ", ".join(sorted(SAVE_FORMATS)))
     array = np.asarray(image, dtype=np.float32)
     if array.ndim == 4 and array.shape[0] == 1:
         array = array[0]
@@ -134,6 +132,21 @@ def save_image(path, image):
     options = {"quality": 95} if SAVE_FORMATS[extension] in ("JPEG", "WEBP") else {}
     write_atomically(path, lambda f: Image.fromarray(pixels).save(
         f, format=SAVE_FORMATS[extension], **options))
+
+
+def check_save_path(path):
+    """Raises ImageError unless ``path`` has a known image extension in an existing folder.
+
+    Lets a long run fail before it starts rather than when it saves.
+    """
+    path = os.fspath(path)
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in SAVE_FORMATS:
+        raise ImageError(f"{path}: unknown image extension {extension!r}, expected one of "
+                         + ", ".join(sorted(SAVE_FORMATS)))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ImageError(f"{path}: folder {folder} does not exist")
 
 
 def resize(image, height, width):

@@ -166,8 +166,10 @@ def test_save_errors_leave_nothing(tmp_path):
     image = np.zeros((20, 20, 3), np.float32)
     with pytest.raises(ImageError, match="unknown image extension"):
         image_io.save_image(tmp_path / "out.xyz", image)
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(ImageError, match="no_such_folder does not exist"):
         image_io.save_image(tmp_path / "no_such_folder" / "out.png", image)
+    with pytest.raises(OutputError, match="cannot write here"):
+        write_atomically(tmp_path / "no_such_folder" / "out.bin", lambda f: f.write(b"x"))
     assert os.listdir(tmp_path) == []
 
 
