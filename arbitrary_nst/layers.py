@@ -1,0 +1,92 @@
+"""Normalisation and padding layers of the feed-forward style networks.
+
+Feature maps are float32 ``(N, H, W, C)``.
+
+* :func:`instance_norm`: normalise each sample's channels over positions (Ulyanov 2016).
+* :func:`adain`: adaptive instance normalisation, ``sigma_s * (x - mu_x) / sigma_x + mu_s``
+  (Huang & Belongie 2017), with an ``alpha`` trade-off towards the content features.
+* :class:`ConditionalInstanceNorm`: one ``(gamma, beta)`` per style; a style-weight vector
+  mixes them convexly (Dumoulin et al. 2017).
+* :class:`ReflectionConv2D`: reflection padding then a 'valid' convolution, so borders get
+  no zero-padding artefacts.
+"""
+
+import tensorflow as tf
+
+from arbitrary_nst.losses import EPSILON, mean_std
+
+
+def instance_norm(features, epsilon=EPSILON):
+    """Zero mean, unit standard deviation per sample and channel, over positions."""
+    mean, std = mean_std(features, epsilon)
+    return (features - mean[:, None, None, :]) / std[:, None, None, :]
+
+
+def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON):
+    """Gives ``content_features`` the style's channel statistics.
+
+    Args:
+      content_features: ``(N, H, W, C)``.
+      style_mean, style_std: ``(N, C)`` or ``(1, C)`` target statistics (e.g. from
+        :func:`arbitrary_nst.losses.mean_std`, or a weighted blend of several styles').
+      alpha: 1 gives the style's statistics, 0 returns the content features unchanged,
+        values between interpolate linearly.
+
+    Returns:
+      ``(N, H, W, C)`` features.
+    """
+    normalized = instance_norm(content_features, epsilon)
+    stylized = normalized * style_std[:, None, None, :] + style_mean[:, None, None, :]
+    return alpha * stylized + (1.0 - alpha) * content_features
+
+
+class ConditionalInstanceNorm(tf.keras.layers.Layer):
+    """Instance norm whose scale and shift are a weighted mix of ``num_styles`` pairs.
+
+    Call as ``layer(features, style_weights)`` with ``style_weights`` of shape
+    ``(N, num_styles)`` (rows normally sum to 1; one-hot selects one style).
+    """
+
+    def __init__(self, num_styles, **kwargs):
+        super().__init__(**kwargs)
+        self.num_styles = num_styles
+
+    def build(self, features_shape, style_weights_shape=None):
+        channels = features_shape[-1]
+        self.gamma = self.add_weight(name="gamma", shape=(self.num_styles, channels),
+                                     initializer="ones")
+        self.beta = self.add_weight(name="beta", shape=(self.num_styles, channels),
+                                    initializer="zeros")
+
+    def call(self, features, style_weights):
+        gamma = tf.matmul(style_weights, self.gamma)[:, None, None, :]
+        beta = tf.matmul(style_weights, self.beta)[:, None, None, :]
+        return instance_norm(features) * gamma + beta
+
+    def get_config(self):
+        return {**super().get_config(), "num_styles": self.num_styles}
+
+
+class ReflectionConv2D(tf.keras.layers.Layer):
+    """Reflection padding of ``kernel_size // 2`` then a 'valid' ``Conv2D``.
+
+    The output has the input's height and width divided by ``strides``.
+    """
+
+    def __init__(self, filters, kernel_size=3, strides=1, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.kernel_size = filters, kernel_size
+        self.strides, self.activation_name = strides, activation
+        self.pad = kernel_size // 2
+        self.conv = tf.keras.layers.Conv2D(filters, kernel_size, strides, padding="valid",
+                                           activation=activation)
+
+    def call(self, inputs):
+        padded = tf.pad(inputs, [[0, 0], [self.pad, self.pad], [self.pad, self.pad], [0, 0]],
+                        mode="REFLECT")
+        return self.conv(padded)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": self.kernel_size, "strides": self.strides,
+                "activation": self.activation_name}
