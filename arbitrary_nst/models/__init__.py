@@ -1,0 +1,1 @@
+"""Feed-forward style transfer networks (AdaIN; multi-style CIN and style prediction to come)."""
