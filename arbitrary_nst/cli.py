@@ -7,6 +7,7 @@ Commands::
       [--content_weight A] [--style_weight B] [--preserve_color] [--mask PATH]
       --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
+  arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
 
 ``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
 ``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
@@ -24,7 +25,7 @@ from absl import app, flags, logging
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
-COMMANDS = ("stylize", "evaluate")
+COMMANDS = ("stylize", "evaluate", "make-shards")
 
 flags.DEFINE_string("content", None, "Content image.")
 flags.DEFINE_multi_string("style", None, "Style image; repeat the flag to blend several.")
@@ -54,6 +55,8 @@ flags.DEFINE_string("stylized", None, "evaluate: the stylized image to score.")
 flags.DEFINE_string("vgg_weights", None, "VGG weights file (.h5/.npz); overrides the "
                     "search order described in arbitrary_nst/weights.py.")
 flags.DEFINE_boolean("progress", True, "Show progress bars.")
+flags.DEFINE_string("input", None, "make-shards: folder or glob of training images.")
+flags.DEFINE_integer("images_per_shard", 1000, "make-shards: records per TFRecord shard.")
 
 GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
                "learning_rate", "init", "levels", "seed", "progress")
@@ -113,6 +116,15 @@ def evaluate_command():
     print(json.dumps(scores))
 
 
+def make_shards_command():
+    """Runs ``arbitrary-nst make-shards``: image folder -> TFRecord shards."""
+    from arbitrary_nst import data
+
+    _require("input", "output")
+    paths = data.write_shards(FLAGS.input, FLAGS.output, FLAGS.images_per_shard)
+    logging.info("wrote %d shards: %s ... %s", len(paths), paths[0], paths[-1])
+
+
 def main(argv):
     """Dispatches ``argv[1]`` to a command; NSTError becomes one line and exit status 1."""
     if len(argv) != 2 or argv[1] not in COMMANDS:
@@ -123,7 +135,8 @@ def main(argv):
     if FLAGS.vgg_weights:
         os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = FLAGS.vgg_weights
     try:
-        {"stylize": stylize_command, "evaluate": evaluate_command}[argv[1]]()
+        {"stylize": stylize_command, "evaluate": evaluate_command,
+         "make-shards": make_shards_command}[argv[1]]()
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1

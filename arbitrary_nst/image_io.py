@@ -59,10 +59,19 @@ def load_image(path, size=None, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
         raise ImageError(f"{path}: is a folder, expected an image file")
     if os.path.getsize(path) == 0:
         raise ImageError(f"{path}: file is empty, expected an image")
+    return decode_image(path, path, size, min_side, max_pixels)
+
+
+def decode_image(source, name, size=None, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
+    """Decodes an image from a path or a binary file object (e.g. ``io.BytesIO``).
+
+    Same conversions, checks and return value as :func:`load_image`; errors name ``name``.
+    """
+    path = name
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(source) as img:
                 width, height = img.size
                 if width * height > max_pixels:
                     raise ImageError(

@@ -81,3 +81,15 @@ def test_mask_and_colour_flags(tmp_path):
     result, photo = load_image(output), load_image(CONTENT_PATH, size=64)
     assert abs(result[:, 40:] - photo[:, 40:]).max() < 2 / 255
     assert abs(result[:, :24] - photo[:, :24]).mean() > 0.01
+
+
+def test_make_shards(tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for index in range(3):
+        Image.new("RGB", (40, 30), (80 * index, 0, 0)).save(folder / f"{index}.png")
+    done = run_cli("make-shards", "--input", folder, "--output", tmp_path / "train",
+                   "--images_per_shard", "2")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("train-*")) == [
+        "train-00000-of-00002.tfrecord", "train-00001-of-00002.tfrecord"]

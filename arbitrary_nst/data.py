@@ -1,0 +1,167 @@
+"""tf.data input pipelines of training images, from folders or TFRecord shards.
+
+Sources are any ``tf.io.gfile`` path (local, ``gs://``...): a folder (searched
+recursively for image files), a glob of image files, or a glob of TFRecord shards
+(``*.tfrecord``) written by :func:`write_shards`. Every image goes through the same decoder
+as :func:`arbitrary_nst.image_io.load_image` (Pillow: WebP, 16-bit, CMYK, EXIF...), so an
+image that cannot be read is skipped and counted in :class:`SkipCounter`, never a crash.
+
+Each element: the image's shorter side is resized to ``resize`` pixels, then a random
+``crop`` x ``crop`` window is cut (AdaIN's 512 -> 256 recipe). Crops and shuffling are
+deterministic for a given ``seed``. Batches are float32 ``(batch, crop, crop, 3)`` in [0, 1].
+"""
+
+import io
+import os
+import threading
+
+import numpy as np
+import tensorflow as tf
+
+from arbitrary_nst import image_io
+from arbitrary_nst.errors import ImageError, UsageError
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff")
+SHARD_EXTENSION = ".tfrecord"
+
+
+class SkipCounter:
+    """Counts images a pipeline skipped, with the first few reasons (thread-safe)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.count = 0
+        self.examples = []
+
+    def add(self, reason):
+        with self._lock:
+            self.count += 1
+            if len(self.examples) < 10:
+                self.examples.append(reason)
+
+
+def list_files(source):
+    """Sorted image or shard paths under a folder or matching a glob.
+
+    Raises:
+      UsageError: nothing matches ``source``.
+    """
+    if tf.io.gfile.isdir(source):
+        found = [os.path.join(root, name) for root, _, names in tf.io.gfile.walk(source)
+                 for name in names if name.lower().endswith(IMAGE_EXTENSIONS)]
+    else:
+        found = tf.io.gfile.glob(source)
+    if not found:
+        raise UsageError(f"{source}: no images or {SHARD_EXTENSION} shards found")
+    return sorted(found)
+
+
+def _decode_bytes(data, name, skipped):
+    """Bytes -> float32 (H, W, 3), or a (0, 0, 3) array when the image is unusable."""
+    label = name.decode("utf-8", "replace")
+    try:
+        return image_io.decode_image(io.BytesIO(data), label)
+    except ImageError as exc:
+        skipped.add(str(exc))
+        return np.zeros((0, 0, 3), np.float32)
+
+
+def _resize_shorter_side(image, size):
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    scale = tf.cast(size, tf.float32) / tf.reduce_min(shape)
+    new_shape = tf.cast(tf.math.ceil(shape * scale), tf.int32)
+    return tf.clip_by_value(tf.image.resize(image, new_shape, antialias=True), 0.0, 1.0)
+
+
+def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True,
+                  repeat=True, shuffle_buffer=1000, skipped=None):
+    """A batched, prefetched dataset of random crops.
+
+    Args:
+      source: folder, image glob or ``*.tfrecord`` glob (any tf.io.gfile path).
+      batch_size: images per batch (the global batch; split over replicas by the trainer).
+      crop: side of the square crops.
+      resize: the shorter side is resized to this before cropping (must be >= crop).
+      seed: makes file order, shuffling and crops reproducible.
+      shuffle, repeat: shuffle files and elements; loop forever.
+      shuffle_buffer: elements in the shuffle buffer.
+      skipped: a :class:`SkipCounter` that receives every unreadable image.
+
+    Returns:
+      ``tf.data.Dataset`` of float32 ``(batch_size, crop, crop, 3)`` in [0, 1].
+    """
+    if resize < crop:
+        raise UsageError(f"resize={resize} is smaller than crop={crop}")
+    skipped = skipped if skipped is not None else SkipCounter()
+    files = list_files(source)
+    is_shards = all(f.endswith(SHARD_EXTENSION) for f in files)
+    dataset = tf.data.Dataset.from_tensor_slices(files)
+    if shuffle:
+        dataset = dataset.shuffle(len(files), seed=seed)
+    if is_shards:
+        dataset = dataset.interleave(tf.data.TFRecordDataset, cycle_length=4,
+                                     num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        dataset = dataset.map(_parse_example)
+    else:
+        dataset = dataset.map(lambda path: (tf.io.read_file(path), path))
+    if repeat:
+        dataset = dataset.repeat()
+    if shuffle:
+        dataset = dataset.shuffle(shuffle_buffer, seed=seed)
+
+    def decode(data, name):
+        image = tf.numpy_function(lambda d, n: _decode_bytes(d, n, skipped),
+                                  [data, name], tf.float32, stateful=True)
+        return tf.ensure_shape(image, (None, None, 3))
+
+    dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    dataset = dataset.filter(lambda image: tf.size(image) > 0)
+    dataset = dataset.enumerate().map(
+        lambda index, image: tf.image.stateless_random_crop(
+            _resize_shorter_side(image, resize), (crop, crop, 3),
+            seed=tf.stack([tf.cast(seed, tf.int64), index])),
+        num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    dataset = dataset.batch(batch_size, drop_remainder=True)
+    options = tf.data.Options()
+    options.deterministic = True
+    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _parse_example(record):
+    parsed = tf.io.parse_single_example(record, {
+        "image": tf.io.FixedLenFeature([], tf.string),
+        "name": tf.io.FixedLenFeature([], tf.string)})
+    return parsed["image"], parsed["name"]
+
+
+def write_shards(source, output_prefix, images_per_shard=1000):
+    """Packs the image files under ``source`` into TFRecord shards.
+
+    Each record holds the file's original bytes (``image``) and path (``name``); decoding
+    happens when training reads them. Shards are named
+    ``{output_prefix}-{index:05d}-of-{count:05d}.tfrecord`` and written to a temporary name
+    first, then renamed, so a reader never sees a partial shard.
+
+    Returns:
+      The list of shard paths.
+    """
+    if images_per_shard < 1:
+        raise UsageError(f"images_per_shard={images_per_shard}: expected at least 1")
+    files = [f for f in list_files(source) if not f.endswith(SHARD_EXTENSION)]
+    count = (len(files) + images_per_shard - 1) // images_per_shard
+    paths = []
+    for index in range(count):
+        path = f"{output_prefix}-{index:05d}-of-{count:05d}{SHARD_EXTENSION}"
+        temp_path = path + ".tmp"
+        with tf.io.TFRecordWriter(temp_path) as writer:
+            for name in files[index * images_per_shard:(index + 1) * images_per_shard]:
+                with tf.io.gfile.GFile(name, "rb") as f:
+                    data = f.read()
+                example = tf.train.Example(features=tf.train.Features(feature={
+                    "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[data])),
+                    "name": tf.train.Feature(bytes_list=tf.train.BytesList(
+                        value=[name.encode("utf-8")]))}))
+                writer.write(example.SerializeToString())
+        tf.io.gfile.rename(temp_path, path, overwrite=True)
+        paths.append(path)
+    return paths
