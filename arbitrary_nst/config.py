@@ -1,0 +1,194 @@
+"""YAML experiment configs loaded into typed, validated dataclasses.
+
+A config file has the sections of :class:`ExperimentConfig` (``model``, ``data``,
+``train``, ``distribute``, ``checkpoint``, ``summary``); keys left out keep their defaults.
+``overrides`` (the command line's ``--set section.key=value``) are applied after the file,
+values parsed as YAML (``--set train.learning_rate=1e-4``).
+
+Every problem is a :class:`ConfigError` with one line naming the file and the dotted key:
+an unknown key names the closest valid one, a wrong type or a value out of range says what
+was expected.
+"""
+
+import dataclasses
+import difflib
+import typing
+
+import yaml
+
+from arbitrary_nst.errors import NSTError
+
+
+class ConfigError(NSTError):
+    """An experiment config or override that does not fit the schema."""
+
+
+def _field(default, low=None, high=None, choices=None):
+    return dataclasses.field(default=default,
+                             metadata={"low": low, "high": high, "choices": choices})
+
+
+@dataclasses.dataclass
+class ModelConfig:
+    """Which network to train and its loss weights."""
+    type: str = _field("adain", choices=("adain", "multistyle", "arbitrary"))
+    arch: str = _field("vgg16", choices=("vgg16", "vgg19"))
+    content_weight: float = _field(1.0, low=0.0)
+    style_weight: float = _field(10.0, low=0.0)
+    num_styles: int = _field(0, low=0)
+
+
+@dataclasses.dataclass
+class DataConfig:
+    """Training images (folders, globs or TFRecord shards; any tf.io.gfile path)."""
+    content: str = ""
+    style: str = ""
+    resize: int = _field(512, low=16)
+    crop: int = _field(256, low=16)
+    batch_size: int = _field(8, low=1)
+    shuffle_buffer: int = _field(1000, low=1)
+    seed: int = 0
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Optimiser and schedule."""
+    optimizer: str = _field("adam", choices=("adam",))
+    learning_rate: float = _field(1e-4, low=0.0)
+    learning_rate_decay: float = _field(5e-5, low=0.0)
+    steps: int = _field(160000, low=1)
+    mixed_precision: bool = False
+    xla: bool = False
+
+
+@dataclasses.dataclass
+class DistributeConfig:
+    """tf.distribute strategy: one device, several GPUs, several machines, or a TPU."""
+    strategy: str = _field("default", choices=("default", "mirrored", "multi_worker", "tpu"))
+    tpu: str = ""
+
+
+@dataclasses.dataclass
+class CheckpointConfig:
+    """Where and how often the trainer saves."""
+    dir: str = "runs/experiment"
+    every_steps: int = _field(1000, low=1)
+    keep: int = _field(3, low=1)
+
+
+@dataclasses.dataclass
+class SummaryConfig:
+    """TensorBoard cadence."""
+    every_steps: int = _field(100, low=1)
+    image_every_steps: int = _field(1000, low=1)
+
+
+@dataclasses.dataclass
+class ExperimentConfig:
+    """One experiment: every section with its defaults."""
+    name: str = "experiment"
+    model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
+    distribute: DistributeConfig = dataclasses.field(default_factory=DistributeConfig)
+    checkpoint: CheckpointConfig = dataclasses.field(default_factory=CheckpointConfig)
+    summary: SummaryConfig = dataclasses.field(default_factory=SummaryConfig)
+
+
+def load_config(path, overrides=()):
+    """Reads ``path`` (YAML), applies ``overrides`` ("a.b=value"), validates, returns it.
+
+    Raises:
+      ConfigError: unreadable file, bad YAML, unknown key, wrong type or range.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = yaml.safe_load(f)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        reason = " ".join(str(exc).split())
+        raise ConfigError(f"{path}: not valid YAML ({reason})") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections at the top level, "
+                          f"got {type(raw).__name__}")
+    config = _build(ExperimentConfig, raw, path, "")
+    for override in overrides:
+        _apply_override(config, override, path)
+    if config.data.resize < config.data.crop:
+        raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
+                          f"data.crop={config.data.crop}")
+    return config
+
+
+def _build(cls, raw, path, prefix):
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {prefix.rstrip('.') or 'top level'}: expected a mapping, "
+                          f"got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for key, value in raw.items():
+        if key not in fields:
+            raise ConfigError(f"{path}: unknown key {prefix}{key}{_suggestion(key, fields)}")
+        if dataclasses.is_dataclass(hints[key]):
+            values[key] = _build(hints[key], value, path, f"{prefix}{key}.")
+        else:
+            values[key] = _check_value(fields[key], hints[key], value, path, prefix + key)
+    return cls(**values)
+
+
+def _suggestion(key, valid):
+    close = difflib.get_close_matches(str(key), list(valid), n=1, cutoff=0.5)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return "; valid keys: " + ", ".join(valid)
+
+
+def _check_value(field, kind, value, path, dotted):
+    expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+    if kind is float and isinstance(value, str):
+        try:
+            value = float(value)  # YAML reads 1e-4 (no dot) as a string
+        except ValueError:
+            pass
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{path}: {dotted}={value!r}: expected {expected[kind]}")
+    meta = field.metadata
+    if meta.get("choices") and value not in meta["choices"]:
+        raise ConfigError(f"{path}: {dotted}={value!r}: expected one of "
+                          + ", ".join(meta["choices"]))
+    if meta.get("low") is not None and value < meta["low"]:
+        raise ConfigError(f"{path}: {dotted}={value!r}: expected a value >= {meta['low']}")
+    if meta.get("high") is not None and value > meta["high"]:
+        raise ConfigError(f"{path}: {dotted}={value!r}: expected a value <= {meta['high']}")
+    return value
+
+
+def _apply_override(config, override, path):
+    where = f"{path} --set {override}"
+    if "=" not in override:
+        raise ConfigError(f"{where}: expected section.key=value")
+    dotted, text = override.split("=", 1)
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise ConfigError(f"{where}: value {text!r} is not valid YAML") from None
+    *sections, key = dotted.strip().split(".")
+    target, prefix = config, ""
+    for section in sections:
+        names = [f.name for f in dataclasses.fields(target)]
+        child = getattr(target, section, None) if section in names else None
+        if not dataclasses.is_dataclass(child):
+            raise ConfigError(f"{where}: unknown section {prefix}{section}"
+                              + _suggestion(section, names))
+        target, prefix = child, f"{prefix}{section}."
+    fields = {f.name: f for f in dataclasses.fields(target)}
+    if key not in fields or dataclasses.is_dataclass(getattr(target, key)):
+        raise ConfigError(f"{where}: unknown key {prefix}{key}{_suggestion(key, fields)}")
+    hint = typing.get_type_hints(type(target))[key]
+    setattr(target, key, _check_value(fields[key], hint, value, where, prefix + key))

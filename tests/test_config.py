@@ -1,0 +1,66 @@
+"""YAML experiment configs: the shipped files load, and every mistake is named."""
+
+import glob
+import os
+
+import pytest
+
+from arbitrary_nst.config import ConfigError, load_config
+
+CONFIGS = os.path.join(os.path.dirname(__file__), "..", "configs")
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(CONFIGS, "*.yaml"))))
+def test_shipped_configs_load(path):
+    config = load_config(path)
+    assert config.name == os.path.basename(path)[:-5]
+
+
+def test_paper_settings():
+    config = load_config(os.path.join(CONFIGS, "adain_paper.yaml"))
+    assert (config.data.batch_size, config.train.learning_rate, config.train.steps,
+            config.data.resize, config.data.crop, config.model.style_weight) == (
+        8, 1e-4, 160000, 512, 256, 10.0)
+
+
+def write(tmp_path, text):
+    path = tmp_path / "experiment.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_overrides_apply_with_types(tmp_path):
+    path = write(tmp_path, "data:\n  batch_size: 8\n")
+    config = load_config(path, ["train.learning_rate=1e-4", "data.batch_size=4",
+                                "train.xla=true", "distribute.strategy=mirrored"])
+    assert config.train.learning_rate == 1e-4 and config.data.batch_size == 4
+    assert config.train.xla is True and config.distribute.strategy == "mirrored"
+
+
+@pytest.mark.parametrize("text,overrides,message", [
+    ("data:\n  batchsize: 4\n", [], "unknown key data.batchsize; did you mean 'batch_size'?"),
+    ("trian:\n  steps: 4\n", [], "unknown key trian; did you mean 'train'?"),
+    ("data:\n  batch_size: four\n", [], "data.batch_size='four': expected an integer"),
+    ("data:\n  batch_size: 0\n", [], "data.batch_size=0: expected a value >= 1"),
+    ("train:\n  xla: 3\n", [], "train.xla=3: expected true or false"),
+    ("distribute:\n  strategy: gpus\n", [], "expected one of default, mirrored"),
+    ("data:\n  resize: 64\n  crop: 128\n", [], "data.resize=64 is smaller than data.crop=128"),
+    ("data: [1, 2]\n", [], "data: expected a mapping"),
+    ("- just\n- a list\n", [], "expected a mapping of sections"),
+    ("model: {type: adain\n", [], "not valid YAML"),
+    ("", ["train.lr=1e-4"], "unknown key train.lr"),
+    ("", ["trainn.steps=4"], "unknown section trainn; did you mean 'train'?"),
+    ("", ["train.steps"], "expected section.key=value"),
+    ("", ["train.steps=-5"], "train.steps=-5: expected a value >= 1"),
+])
+def test_mistakes_are_named(tmp_path, text, overrides, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path, overrides)
+    assert message in str(error.value) and path in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="absent.yaml: cannot read config"):
+        load_config(str(tmp_path / "absent.yaml"))
