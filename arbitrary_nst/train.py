@@ -85,13 +85,14 @@ def train(config, progress=True):
             config.train.learning_rate, decay_steps=1,
             decay_rate=config.train.learning_rate_decay)
         optimizer = tf.keras.optimizers.Adam(schedule)
-        step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+        step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
+                           aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
         checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer, decoder=model.decoder)
     manager = tf.train.CheckpointManager(checkpoint, config.checkpoint.dir,
                                          max_to_keep=config.checkpoint.keep)
     if manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint)
-        logging.info("resumed from %s at step %d", manager.latest_checkpoint, int(step))
+        logging.info("resumed from %s at step %d", manager.latest_checkpoint, int(step.numpy()))
     writer = tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
     iterator = iter(strategy.experimental_distribute_dataset(pairs))
 
@@ -113,13 +114,13 @@ def train(config, progress=True):
     previous = signal.signal(signal.SIGTERM, stop)
     losses = []
     try:
-        with writer.as_default(), progress_bar(config.train.steps - int(step),
+        with writer.as_default(), progress_bar(config.train.steps - int(step.numpy()),
                                                f"train {config.name}", progress) as bar:
-            while int(step) < config.train.steps and not stop.requested:
+            while int(step.numpy()) < config.train.steps and not stop.requested:
                 batch = next(iterator)
                 parts = distributed_step(batch)
                 step.assign_add(1)
-                current = int(step)
+                current = int(step.numpy())
                 losses.append((current, float(parts["total"])))
                 bar.update(1, loss=losses[-1][1])
                 if current % config.summary.every_steps == 0:
@@ -130,12 +131,12 @@ def train(config, progress=True):
                     _image_summary(model, batch, strategy, current)
                 if current % config.checkpoint.every_steps == 0:
                     manager.save(checkpoint_number=current)
-        if stop.requested or int(step) % config.checkpoint.every_steps:
-            manager.save(checkpoint_number=int(step))
+        if stop.requested or int(step.numpy()) % config.checkpoint.every_steps:
+            manager.save(checkpoint_number=int(step.numpy()))
     finally:
         signal.signal(signal.SIGTERM, previous)
         writer.flush()
-    return {"step": int(step), "losses": losses}
+    return {"step": int(step.numpy()), "losses": losses}
 
 
 def _image_summary(model, batch, strategy, step):
