@@ -72,4 +72,3 @@ def test_tpu_without_a_tpu_is_a_clear_error(tiny_config_path):
     path, root = tiny_config_path
     with pytest.raises(ConfigError, match="distribute.strategy=tpu: no TPU reachable"):
         train(load_config(path, ["distribute.strategy=tpu"]), progress=False)
-
