@@ -85,6 +85,9 @@ def train(config, progress=True):
             config.train.learning_rate, decay_steps=1,
             decay_rate=config.train.learning_rate_decay)
         optimizer = tf.keras.optimizers.Adam(schedule)
+        # Slots must exist before the first distributed step: built lazily inside
+        # strategy.run, MirroredStrategy fails on an unfed placeholder.
+        optimizer.build(model.decoder.trainable_variables)
         step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
                            aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
         checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer, decoder=model.decoder)

@@ -72,3 +72,20 @@ def test_tpu_without_a_tpu_is_a_clear_error(tiny_config_path):
     path, root = tiny_config_path
     with pytest.raises(ConfigError, match="distribute.strategy=tpu: no TPU reachable"):
         train(load_config(path, ["distribute.strategy=tpu"]), progress=False)
+
+
+
+def test_mirrored_over_two_cpus_trains(tiny_config_path):
+    import json
+    import subprocess
+    import sys
+    path, root = tiny_config_path
+    helper = os.path.join(os.path.dirname(__file__), "mirrored_vs_single.py")
+    done = subprocess.run([sys.executable, helper, path, str(root / "mirrored")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["replicas"] == 2
+    assert len(result["mirrored"]) == 3 and np.all(np.isfinite(result["mirrored"]))
+    # Not yet checked: equal losses to one device for the same global batch (they differ
+    # from the first step; see the issue note).
