@@ -23,6 +23,7 @@ import time
 
 from absl import app, flags, logging
 
+from arbitrary_nst import config, control, data, image_io, metrics, train
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
@@ -71,23 +72,15 @@ def _require(*names):
             raise UsageError(f"--{name} is required")
 
 
-def _load(path, size=None):
-    from arbitrary_nst import image_io
-
-    return image_io.load_image(path, size=size)
-
-
 def stylize_command():
     """Runs ``arbitrary-nst stylize``."""
-    from arbitrary_nst import control, image_io
-
     _require("content", "style", "output")
     image_io.check_save_path(FLAGS.output)
     if FLAGS.size < 16:
         raise UsageError(f"--size {FLAGS.size}: expected at least 16")
-    content = _load(FLAGS.content, FLAGS.size)
-    styles = [_load(path) for path in FLAGS.style]
-    mask = _load(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None
+    content = image_io.load_image(FLAGS.content, size=FLAGS.size)
+    styles = [image_io.load_image(path) for path in FLAGS.style]
+    mask = image_io.load_image(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None
     weights = None
     if FLAGS.style_weights:
         try:
@@ -109,20 +102,16 @@ def stylize_command():
 
 def evaluate_command():
     """Runs ``arbitrary-nst evaluate`` and prints one JSON line."""
-    from arbitrary_nst import metrics
-
     _require("content", "style", "stylized")
     if len(FLAGS.style) != 1:
         raise UsageError(f"evaluate takes one --style, got {len(FLAGS.style)}")
-    scores = metrics.evaluate_pair(_load(FLAGS.content), _load(FLAGS.style[0]),
-                                   _load(FLAGS.stylized))
+    scores = metrics.evaluate_pair(*(image_io.load_image(path) for path in
+                                     (FLAGS.content, FLAGS.style[0], FLAGS.stylized)))
     print(json.dumps(scores))
 
 
 def make_shards_command():
     """Runs ``arbitrary-nst make-shards``: image folder -> TFRecord shards."""
-    from arbitrary_nst import data
-
     _require("input", "output")
     paths = data.write_shards(FLAGS.input, FLAGS.output, FLAGS.images_per_shard)
     logging.info("wrote %d shards: %s ... %s", len(paths), paths[0], paths[-1])
@@ -130,8 +119,6 @@ def make_shards_command():
 
 def train_command():
     """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
-    from arbitrary_nst import config, train
-
     _require("config")
     experiment = config.load_config(FLAGS.config, FLAGS.set)
     result = train.train(experiment, progress=FLAGS.progress)

@@ -13,6 +13,7 @@ import os
 import warnings
 
 import numpy as np
+import tensorflow as tf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from arbitrary_nst.atomic import write_atomically
@@ -164,8 +165,6 @@ def resize(image, height, width):
     Uses bilinear interpolation with antialiasing when shrinking. Returns float32 in the
     input's value range (a numpy array for numpy input, a tensor for tensor input).
     """
-    import tensorflow as tf  # imported here so that reading images stays light
-
     is_numpy = isinstance(image, np.ndarray)
     resized = tf.image.resize(tf.convert_to_tensor(image, tf.float32), (height, width),
                               method="bilinear", antialias=True)
