@@ -28,6 +28,11 @@ def _field(default, low=None, high=None, choices=None):
                              metadata={"low": low, "high": high, "choices": choices})
 
 
+def _names():
+    """A field holding a list of strings (file-name patterns), empty by default."""
+    return dataclasses.field(default_factory=list, metadata={})
+
+
 @dataclasses.dataclass
 class ModelConfig:
     """Which network to train and its loss weights."""
@@ -40,7 +45,12 @@ class ModelConfig:
 
 @dataclasses.dataclass
 class DataConfig:
-    """Training images (folders, globs or TFRecord shards; any tf.io.gfile path)."""
+    """Training images (folders, globs or TFRecord shards; any tf.io.gfile path).
+
+    ``seed`` fixes file order, shuffling, crops and the model's initial weights.
+    ``content_exclude`` / ``style_exclude``: file-name patterns left out of training,
+    e.g. the images held out for evaluation.
+    """
     content: str = ""
     style: str = ""
     resize: int = _field(512, low=16)
@@ -48,6 +58,8 @@ class DataConfig:
     batch_size: int = _field(8, low=1)
     shuffle_buffer: int = _field(1000, low=1)
     seed: int = 0
+    content_exclude: list[str] = _names()
+    style_exclude: list[str] = _names()
 
 
 @dataclasses.dataclass
@@ -149,6 +161,10 @@ def _suggestion(key, valid):
 
 def _check_value(field, kind, value, path, dotted):
     expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+    if typing.get_origin(kind) is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: {dotted}={value!r}: expected a list of strings")
+        return value
     if kind is float and isinstance(value, str):
         try:
             value = float(value)  # YAML reads 1e-4 (no dot) as a string

@@ -11,6 +11,7 @@ Each element: the image's shorter side is resized to ``resize`` pixels, then a r
 deterministic for a given ``seed``. Batches are float32 ``(batch, crop, crop, 3)`` in [0, 1].
 """
 
+import fnmatch
 import io
 import os
 import threading
@@ -40,19 +41,27 @@ class SkipCounter:
                 self.examples.append(reason)
 
 
-def list_files(source):
+def list_files(source, exclude=()):
     """Sorted image or shard paths under a folder or matching a glob.
 
+    Args:
+      source: folder or glob (any tf.io.gfile path).
+      exclude: file-name patterns (``fnmatch``, e.g. ``"cat.jpg"``, ``"hokusai_*"``) to
+        leave out, such as images held out for evaluation.
+
     Raises:
-      UsageError: nothing matches ``source``.
+      UsageError: nothing (left) matches ``source``.
     """
     if tf.io.gfile.isdir(source):
         found = [os.path.join(root, name) for root, _, names in tf.io.gfile.walk(source)
                  for name in names if name.lower().endswith(IMAGE_EXTENSIONS)]
     else:
         found = tf.io.gfile.glob(source)
+    found = [path for path in found
+             if not any(fnmatch.fnmatch(os.path.basename(path), p) for p in exclude)]
     if not found:
-        raise UsageError(f"{source}: no images or {SHARD_EXTENSION} shards found")
+        raise UsageError(f"{source}: no images or {SHARD_EXTENSION} shards found"
+                         + (f" outside exclude={list(exclude)}" if exclude else ""))
     return sorted(found)
 
 
@@ -74,7 +83,7 @@ def _resize_shorter_side(image, size):
 
 
 def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True,
-                  repeat=True, shuffle_buffer=1000, skipped=None):
+                  repeat=True, shuffle_buffer=1000, skipped=None, exclude=(), start=0):
     """A batched, prefetched dataset of random crops.
 
     Args:
@@ -86,6 +95,10 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
       shuffle, repeat: shuffle files and elements; loop forever.
       shuffle_buffer: elements in the shuffle buffer.
       skipped: a :class:`SkipCounter` that receives every unreadable image.
+      exclude: file-name patterns left out (see :func:`list_files`).
+      start: skip this many elements first, cheaply (before reading or decoding), so a
+        resumed run continues the same sequence: pass ``step * batch_size``. Exact as
+        long as no image was skipped as unreadable.
 
     Returns:
       ``tf.data.Dataset`` of float32 ``(batch_size, crop, crop, 3)`` in [0, 1].
@@ -93,7 +106,7 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
     if resize < crop:
         raise UsageError(f"resize={resize} is smaller than crop={crop}")
     skipped = skipped if skipped is not None else SkipCounter()
-    files = list_files(source)
+    files = list_files(source, exclude)
     is_shards = all(f.endswith(SHARD_EXTENSION) for f in files)
     dataset = tf.data.Dataset.from_tensor_slices(files)
     if shuffle:
@@ -101,26 +114,29 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
     if is_shards:
         dataset = dataset.interleave(tf.data.TFRecordDataset, cycle_length=4,
                                      num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        dataset = dataset.map(_parse_example)
-    else:
-        dataset = dataset.map(lambda path: (tf.io.read_file(path), path))
     if repeat:
         dataset = dataset.repeat()
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer, seed=seed)
+    dataset = dataset.enumerate().skip(start)
+    if is_shards:
+        dataset = dataset.map(lambda index, record: (index, *_parse_example(record)))
+    else:
+        dataset = dataset.map(lambda index, path: (index, tf.io.read_file(path), path))
 
-    def decode(data, name):
+    def decode(index, data, name):
         image = tf.numpy_function(lambda d, n: _decode_bytes(d, n, skipped),
                                   [data, name], tf.float32, stateful=True)
-        return tf.ensure_shape(image, (None, None, 3))
+        return index, tf.ensure_shape(image, (None, None, 3))
+
+    def crop_image(index, image):
+        return tf.image.stateless_random_crop(
+            _resize_shorter_side(image, resize), (crop, crop, 3),
+            seed=tf.stack([tf.cast(seed, tf.int64), index]))
 
     dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    dataset = dataset.filter(lambda image: tf.size(image) > 0)
-    dataset = dataset.enumerate().map(
-        lambda index, image: tf.image.stateless_random_crop(
-            _resize_shorter_side(image, resize), (crop, crop, 3),
-            seed=tf.stack([tf.cast(seed, tf.int64), index])),
-        num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    dataset = dataset.filter(lambda index, image: tf.size(image) > 0)
+    dataset = dataset.map(crop_image, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     dataset = dataset.batch(batch_size, drop_remainder=True)
     options = tf.data.Options()
     options.deterministic = True

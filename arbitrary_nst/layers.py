@@ -70,16 +70,20 @@ class ConditionalInstanceNorm(tf.keras.layers.Layer):
 class ReflectionConv2D(tf.keras.layers.Layer):
     """Reflection padding of ``kernel_size // 2`` then a 'valid' ``Conv2D``.
 
-    The output has the input's height and width divided by ``strides``.
+    The output has the input's height and width divided by ``strides``. ``seed`` makes
+    the Glorot-uniform kernel initialisation reproducible whatever the global random state.
     """
 
-    def __init__(self, filters, kernel_size=3, strides=1, activation=None, **kwargs):
+    def __init__(self, filters, kernel_size=3, strides=1, activation=None, seed=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.filters, self.kernel_size = filters, kernel_size
-        self.strides, self.activation_name = strides, activation
+        self.strides, self.activation_name, self.seed = strides, activation, seed
         self.pad = kernel_size // 2
-        self.conv = tf.keras.layers.Conv2D(filters, kernel_size, strides, padding="valid",
-                                           activation=activation)
+        self.conv = tf.keras.layers.Conv2D(
+            filters, kernel_size, strides, padding="valid", activation=activation,
+            kernel_initializer=tf.keras.initializers.GlorotUniform(seed=seed),
+            dtype=self.dtype_policy)
 
     def call(self, inputs):
         padded = tf.pad(inputs, [[0, 0], [self.pad, self.pad], [self.pad, self.pad], [0, 0]],
@@ -89,4 +93,4 @@ class ReflectionConv2D(tf.keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
                 "kernel_size": self.kernel_size, "strides": self.strides,
-                "activation": self.activation_name}
+                "activation": self.activation_name, "seed": self.seed}

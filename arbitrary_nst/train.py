@@ -13,7 +13,9 @@ Models available now: ``adain``.
 """
 
 import os
+import shutil
 import signal
+import tempfile
 
 import tensorflow as tf
 from absl import logging
@@ -44,11 +46,29 @@ def make_strategy(config):
     return tf.distribute.TPUStrategy(resolver)
 
 
-def _build_model(config):
+def dtype_policy(config):
+    """The Keras dtype policy for ``train.mixed_precision``: float16 compute on a GPU,
+    bfloat16 elsewhere (CPU, TPU); None (float32) when it is off."""
+    if not config.train.mixed_precision:
+        return None
+    return "mixed_float16" if tf.config.list_logical_devices("GPU") else "mixed_bfloat16"
+
+
+def _build_model(config, policy):
     if config.model.type != "adain":
         raise ConfigError(f"model.type={config.model.type!r}: not trainable yet, "
                           "expected adain")
-    return AdaIN(config.model.arch)
+    return AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=policy)
+
+
+def _is_chief(strategy):
+    """True on the worker that owns checkpoints and summaries (always, on one machine)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return True
+    return resolver.task_type == "chief" or (
+        resolver.task_type == "worker" and resolver.task_id == 0
+        and "chief" not in resolver.cluster_spec().as_dict())
 
 
 class _Stop:
@@ -65,7 +85,8 @@ def train(config, progress=True):
     """Runs (or resumes) the experiment until ``train.steps``.
 
     Returns:
-      ``{"step": last step, "losses": [(step, total loss) for each step run now]}``.
+      ``{"step": last step, "losses": [(step, total loss) for each step run now],
+      "model": the trained model}``.
     """
     strategy = make_strategy(config)
     replicas = strategy.num_replicas_in_sync
@@ -73,36 +94,53 @@ def train(config, progress=True):
         raise ConfigError(f"data.batch_size={config.data.batch_size} does not split over "
                           f"{replicas} replicas")
 
-    def dataset(source, seed_offset):
+    def dataset(source, exclude, seed_offset, start):
         return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
                                   resize=config.data.resize, seed=config.data.seed + seed_offset,
-                                  shuffle_buffer=config.data.shuffle_buffer)
-
-    pairs = tf.data.Dataset.zip((dataset(config.data.content, 0), dataset(config.data.style, 1)))
+                                  shuffle_buffer=config.data.shuffle_buffer,
+                                  exclude=exclude, start=start)
+    policy = dtype_policy(config)
     with strategy.scope():
-        model = _build_model(config)
+        model = _build_model(config, policy)
         schedule = tf.keras.optimizers.schedules.InverseTimeDecay(
             config.train.learning_rate, decay_steps=1,
             decay_rate=config.train.learning_rate_decay)
         optimizer = tf.keras.optimizers.Adam(schedule)
+        if policy == "mixed_float16":
+            optimizer = tf.keras.mixed_precision.LossScaleOptimizer(optimizer)
         # Slots must exist before the first distributed step: built lazily inside
         # strategy.run, MirroredStrategy fails on an unfed placeholder.
         optimizer.build(model.decoder.trainable_variables)
         step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
                            aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
         checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer, decoder=model.decoder)
-    manager = tf.train.CheckpointManager(checkpoint, config.checkpoint.dir,
+    chief = _is_chief(strategy)
+    latest = tf.train.latest_checkpoint(config.checkpoint.dir)
+    if latest:
+        checkpoint.restore(latest)
+        logging.info("resumed from %s at step %d", latest, int(step.numpy()))
+    # Every worker takes part in saving (it runs collectives); only the chief's copy is
+    # kept, the others write to a scratch folder that is removed at the end.
+    save_dir = config.checkpoint.dir if chief else tempfile.mkdtemp(prefix="nst-worker-")
+    manager = tf.train.CheckpointManager(checkpoint, save_dir,
                                          max_to_keep=config.checkpoint.keep)
-    if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint)
-        logging.info("resumed from %s at step %d", manager.latest_checkpoint, int(step.numpy()))
-    writer = tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
-    iterator = iter(strategy.experimental_distribute_dataset(pairs))
+    writer = (tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
+              if chief else tf.summary.create_noop_writer())
+    start = int(step.numpy()) * config.data.batch_size  # resume the same image sequence
+    pairs = tf.data.Dataset.zip((
+        dataset(config.data.content, config.data.content_exclude, 0, start),
+        dataset(config.data.style, config.data.style_exclude, 1, start)))
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    iterator = iter(strategy.experimental_distribute_dataset(pairs.with_options(options)))
 
     def replica_step(content, style):
         with tf.GradientTape() as tape:
-            parts = model.loss(content, style, config.model.style_weight)
-            scaled = parts["total"] / replicas
+            parts = model.loss(content, style, config.model.style_weight,
+                               config.model.content_weight)
+            # Summed over replicas by apply_gradients; scale_loss is 1 except under
+            # float16 loss scaling.
+            scaled = optimizer.scale_loss(parts["total"] / replicas)
         variables = model.decoder.trainable_variables
         optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
         return parts
@@ -130,7 +168,7 @@ def train(config, progress=True):
                     for name, value in parts.items():
                         tf.summary.scalar(f"loss/{name}", value, step=current)
                     tf.summary.scalar("learning_rate", schedule(current), step=current)
-                if current % config.summary.image_every_steps == 0:
+                if chief and current % config.summary.image_every_steps == 0:
                     _image_summary(model, batch, strategy, current)
                 if current % config.checkpoint.every_steps == 0:
                     manager.save(checkpoint_number=current)
@@ -139,7 +177,9 @@ def train(config, progress=True):
     finally:
         signal.signal(signal.SIGTERM, previous)
         writer.flush()
-    return {"step": int(step.numpy()), "losses": losses}
+        if not chief:
+            shutil.rmtree(save_dir, ignore_errors=True)
+    return {"step": int(step.numpy()), "losses": losses, "model": model}
 
 
 def _image_summary(model, batch, strategy, step):

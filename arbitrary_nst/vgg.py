@@ -58,7 +58,8 @@ class VggPreprocess(tf.keras.layers.Layer):
         return preprocess(images)
 
 
-def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None):
+def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None,
+                    dtype_policy=None):
     """Builds a frozen Keras VGG that returns the named layers.
 
     Args:
@@ -66,6 +67,8 @@ def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None
         deepest one, so asking only for ``relu4_1`` skips block 5 entirely.
       arch: "vgg16" or "vgg19".
       weights_path, allow_download: passed to :func:`weights.load_vgg_weights`.
+      dtype_policy: Keras dtype policy of the layers (e.g. "mixed_bfloat16"); None for
+        the global one. Outputs are then in the policy's compute dtype.
 
     Returns:
       A ``tf.keras.Model`` mapping ``(N, H, W, 3)`` images in [0, 1] to
@@ -93,11 +96,11 @@ def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None
     tensors = {}
     for name in order[:deepest + 1]:
         if name.endswith("_pool"):
-            layer = tf.keras.layers.MaxPooling2D(2, 2, name=name)
+            layer = tf.keras.layers.MaxPooling2D(2, 2, name=name, dtype=dtype_policy)
         else:
             channels = BLOCK_CHANNELS[int(name[5]) - 1]
             layer = tf.keras.layers.Conv2D(channels, 3, padding="same", activation="relu",
-                                           name=name)
+                                           name=name, dtype=dtype_policy)
         x = layer(x)
         if not name.endswith("_pool"):
             layer.set_weights(list(weights.params[name]))
@@ -110,6 +113,6 @@ def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None
 
 
 @functools.lru_cache(maxsize=8)
-def shared_extractor(layers, arch="vgg16"):
+def shared_extractor(layers, arch="vgg16", dtype_policy=None):
     """:func:`build_extractor` for a tuple of layer names, built once per process and reused."""
-    return build_extractor(layers, arch)
+    return build_extractor(layers, arch, dtype_policy=dtype_policy)

@@ -19,8 +19,8 @@ from arbitrary_nst.train import train  # noqa: E402
 config_path, run_dir = sys.argv[1], sys.argv[2]
 results = {}
 for strategy in ("default", "mirrored"):
-    tf.keras.utils.set_random_seed(7)
-    config = load_config(config_path, [f"distribute.strategy={strategy}", "train.steps=3",
+    config = load_config(config_path, [f"distribute.strategy={strategy}", "train.steps=4",
+                                       "train.learning_rate=1e-4",
                                        f"checkpoint.dir={run_dir}/{strategy}"])
     results[strategy] = [loss for _, loss in train(config, progress=False)["losses"]]
 results["replicas"] = tf.distribute.MirroredStrategy().num_replicas_in_sync

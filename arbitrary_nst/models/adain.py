@@ -5,7 +5,7 @@ A frozen ImageNet VGG encodes content and style images up to ``relu4_1``
 style's channel means and standard deviations; a decoder that mirrors the encoder (nearest
 upsampling, reflection padding, no normalisation layers) turns them back into an image.
 
-Training loss (the paper's): ``L = L_c + style_weight * L_s`` with
+Training loss (the paper's): ``L = content_weight * L_c + style_weight * L_s`` with
 ``L_c = mse(f(g(t)), t)`` at ``relu4_1`` and ``L_s = sum over relu1_1..relu4_1`` of the
 mean/std loss (:func:`arbitrary_nst.losses.mean_std_loss`), ``t`` the AdaIN target,
 ``g`` the decoder and ``f`` the encoder; ``style_weight`` is 10 in the paper.
@@ -13,6 +13,8 @@ mean/std loss (:func:`arbitrary_nst.losses.mean_std_loss`), ``t`` the AdaIN targ
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; any size (inputs are reflection-padded
 to a multiple of 8 and the output cropped back).
 """
+
+import functools
 
 import tensorflow as tf
 
@@ -24,24 +26,29 @@ ENCODER_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1"
 BOTTLENECK = "block4_conv1"
 
 
-def build_decoder(arch="vgg16"):
+def build_decoder(arch="vgg16", seed=0, dtype_policy=None):
     """The decoder mirroring ``arch`` from relu4_1 down to RGB.
 
-    Maps ``(N, h, w, 512)`` features to ``(N, 8h, 8w, 3)`` images (not clipped).
+    Maps ``(N, h, w, 512)`` features to ``(N, 8h, 8w, 3)`` float32 images (not clipped).
+    The initial weights depend only on ``seed`` (so every replica and worker starts
+    equal); ``dtype_policy`` (e.g. "mixed_bfloat16") sets the layers' compute dtype.
     """
+    conv = functools.partial(layers.ReflectionConv2D, dtype=dtype_policy)
     depths = BLOCK_DEPTHS[arch]
+    seeds = iter(range(seed * 100, seed * 100 + 100))
     features = tf.keras.Input(shape=(None, None, 512), name="features")
-    x = layers.ReflectionConv2D(256, activation="relu", name="block4_conv1_mirror")(features)
+    x = conv(256, activation="relu", seed=next(seeds), name="block4_conv1_mirror")(features)
     for block, channels, next_channels in ((3, 256, 128), (2, 128, 64), (1, 64, 3)):
-        x = tf.keras.layers.UpSampling2D(2, interpolation="nearest",
+        x = tf.keras.layers.UpSampling2D(2, interpolation="nearest", dtype=dtype_policy,
                                          name=f"block{block}_upsample")(x)
-        for conv in range(depths[block - 1], 1, -1):
-            x = layers.ReflectionConv2D(channels, activation="relu",
-                                        name=f"block{block}_conv{conv}_mirror")(x)
+        for index in range(depths[block - 1], 1, -1):
+            x = conv(channels, activation="relu", seed=next(seeds),
+                     name=f"block{block}_conv{index}_mirror")(x)
         last = block == 1
-        x = layers.ReflectionConv2D(next_channels, activation=None if last else "relu",
-                                    name=f"block{block}_conv1_mirror")(x)
-    return tf.keras.Model(features, x, name=f"adain_decoder_{arch}")
+        x = conv(next_channels, activation=None if last else "relu", seed=next(seeds),
+                 name=f"block{block}_conv1_mirror")(x)
+    images = tf.keras.layers.Activation("linear", dtype="float32", name="to_float32")(x)
+    return tf.keras.Model(features, images, name=f"adain_decoder_{arch}")
 
 
 class AdaIN(tf.Module):
@@ -52,14 +59,19 @@ class AdaIN(tf.Module):
       decoder: Keras model from :func:`build_decoder`.
     """
 
-    def __init__(self, arch="vgg16", decoder=None, name="adain"):
+    def __init__(self, arch="vgg16", decoder=None, seed=0, dtype_policy=None, name="adain"):
         super().__init__(name=name)
-        self.encoder = shared_extractor(ENCODER_LAYERS, arch)
-        self.decoder = decoder or build_decoder(arch)
+        self.encoder = shared_extractor(ENCODER_LAYERS, arch, dtype_policy)
+        self.decoder = decoder or build_decoder(arch, seed, dtype_policy)
+
+    def encode(self, images):
+        """``{layer: float32 features}`` of :data:`ENCODER_LAYERS` for ``(N, H, W, 3)``."""
+        return {name: tf.cast(value, tf.float32)
+                for name, value in self.encoder(images).items()}
 
     def style_statistics(self, style_images):
         """Channel mean and std at relu4_1, each ``(N, 512)``, of ``(N, H, W, 3)`` images."""
-        return losses.mean_std(self.encoder(style_images)[BOTTLENECK])
+        return losses.mean_std(self.encode(style_images)[BOTTLENECK])
 
     def transfer(self, content, style_mean, style_std, alpha=1.0):
         """Stylizes ``content`` ``(N, H, W, 3)`` with target statistics ``(N or 1, 512)``.
@@ -70,21 +82,21 @@ class AdaIN(tf.Module):
         height, width = tf.shape(content)[1], tf.shape(content)[2]
         pad_h, pad_w = (-height) % 8, (-width) % 8
         padded = tf.pad(content, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="REFLECT")
-        target = layers.adain(self.encoder(padded)[BOTTLENECK], style_mean, style_std, alpha)
+        target = layers.adain(self.encode(padded)[BOTTLENECK], style_mean, style_std, alpha)
         return tf.clip_by_value(self.decoder(target)[:, :height, :width, :], 0.0, 1.0)
 
-    def loss(self, content, style, style_weight=10.0):
+    def loss(self, content, style, style_weight=10.0, content_weight=1.0):
         """The training loss on a batch of content and style images ``(N, H, W, 3)``.
 
         H and W must be multiples of 8. Returns ``{"total", "content", "style"}`` scalars.
         """
-        content_features = self.encoder(content)[BOTTLENECK]
-        style_features = self.encoder(style)
+        content_features = self.encode(content)[BOTTLENECK]
+        style_features = self.encode(style)
         target = layers.adain(content_features, *losses.mean_std(style_features[BOTTLENECK]))
-        output_features = self.encoder(self.decoder(target))
+        output_features = self.encode(self.decoder(target))
         content_loss = losses.content_loss(output_features[BOTTLENECK], target)
         style_loss = tf.add_n([losses.mean_std_loss(output_features[layer],
                                                     *losses.mean_std(style_features[layer]))
                                for layer in ENCODER_LAYERS])
-        return {"total": content_loss + style_weight * style_loss, "content": content_loss,
-                "style": style_loss}
+        return {"total": content_weight * content_loss + style_weight * style_loss,
+                "content": content_loss, "style": style_loss}
