@@ -3,9 +3,9 @@
 Commands::
 
   arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
-      [--style_weights 0.7,0.3] [--method gatys] [--size 512] [--steps N]
-      [--content_weight A] [--style_weight B] [--preserve_color] [--mask PATH]
-      --output PATH
+      [--style_weights 0.7,0.3] [--method gatys|adain|multistyle] [--size 512]
+      [--alpha 1] [--checkpoint RUN_DIR] [--steps N] [--content_weight A]
+      [--style_weight B] [--preserve_color] [--mask PATH] --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
   arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
@@ -30,9 +30,14 @@ FLAGS = flags.FLAGS
 COMMANDS = ("stylize", "evaluate", "make-shards", "train")
 
 flags.DEFINE_string("content", None, "Content image.")
-flags.DEFINE_multi_string("style", None, "Style image; repeat the flag to blend several.")
+flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index); repeat "
+                          "the flag to blend several.")
 flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g. 0.7,0.3.")
-flags.DEFINE_string("method", "gatys", "Stylization method: gatys.")
+flags.DEFINE_enum("method", "gatys", list(control.METHODS),
+                  "Stylization method: gatys (optimisation), adain (any style image), "
+                  "multistyle (26 built-in styles, --style 0..25).")
+flags.DEFINE_string("checkpoint", None, "adain / multistyle: a training run directory "
+                    "(arbitrary-nst train) to use instead of the shipped weights.")
 flags.DEFINE_integer("size", 512, "Longest side of the output in pixels.")
 flags.DEFINE_string("output", None, "Output image (.png, .jpg, .webp, .bmp, .tif).")
 flags.DEFINE_string("mask", None, "Grayscale mask: white gets the first style; with one "
@@ -79,7 +84,10 @@ def stylize_command():
     if FLAGS.size < 16:
         raise UsageError(f"--size {FLAGS.size}: expected at least 16")
     content = image_io.load_image(FLAGS.content, size=FLAGS.size)
-    styles = [image_io.load_image(path) for path in FLAGS.style]
+    if control.METHODS[FLAGS.method].style_images:
+        styles = [image_io.load_image(path) for path in FLAGS.style]
+    else:
+        styles = [_style_index(value) for value in FLAGS.style]
     mask = image_io.load_image(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None
     weights = None
     if FLAGS.style_weights:
@@ -90,6 +98,8 @@ def stylize_command():
                              "comma-separated numbers") from None
     options = {name: getattr(FLAGS, name) for name in GATYS_FLAGS
                if getattr(FLAGS, name) is not None and FLAGS.method == "gatys"}
+    if FLAGS.checkpoint:
+        options["checkpoint"] = FLAGS.checkpoint
     start = time.perf_counter()
     image = control.stylize(content, styles, weights=weights, alpha=FLAGS.alpha,
                             method=FLAGS.method, mask=mask,
@@ -98,6 +108,14 @@ def stylize_command():
     image_io.save_image(FLAGS.output, image)
     logging.info("wrote %s (%dx%d) in %.1f s", FLAGS.output, image.shape[1], image.shape[0],
                  time.perf_counter() - start)
+
+
+def _style_index(value):
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"--style {value}: method {FLAGS.method} takes style indices "
+                         "(integers), not image paths") from None
 
 
 def evaluate_command():

@@ -35,19 +35,25 @@ def _names():
 
 @dataclasses.dataclass
 class ModelConfig:
-    """Which network to train and its loss weights."""
+    """Which network to train and its loss weights.
+
+    ``num_styles`` (multistyle): 0 = as many as the style images found; ``transformer``
+    (multistyle): channel widths, see :data:`arbitrary_nst.models.multistyle.SHAPES`.
+    """
     type: str = _field("adain", choices=("adain", "multistyle", "arbitrary"))
     arch: str = _field("vgg16", choices=("vgg16", "vgg19"))
     content_weight: float = _field(1.0, low=0.0)
     style_weight: float = _field(10.0, low=0.0)
     num_styles: int = _field(0, low=0)
+    transformer: str = _field("paper", choices=("paper", "lite"))
 
 
 @dataclasses.dataclass
 class DataConfig:
     """Training images (folders, globs or TFRecord shards; any tf.io.gfile path).
 
-    ``seed`` fixes file order, shuffling, crops and the model's initial weights.
+    ``style_size`` (multistyle): shorter side of the style images whose Gram matrices are
+    the targets. ``seed`` fixes file order, shuffling, crops and the model's initial weights.
     ``content_exclude`` / ``style_exclude``: file-name patterns left out of training,
     e.g. the images held out for evaluation.
     """
@@ -57,6 +63,7 @@ class DataConfig:
     crop: int = _field(256, low=16)
     batch_size: int = _field(8, low=1)
     shuffle_buffer: int = _field(1000, low=1)
+    style_size: int = _field(256, low=16)
     seed: int = 0
     content_exclude: list[str] = _names()
     style_exclude: list[str] = _names()
@@ -105,6 +112,11 @@ class ExperimentConfig:
     distribute: DistributeConfig = dataclasses.field(default_factory=DistributeConfig)
     checkpoint: CheckpointConfig = dataclasses.field(default_factory=CheckpointConfig)
     summary: SummaryConfig = dataclasses.field(default_factory=SummaryConfig)
+
+
+def dump_config(config):
+    """The YAML text of ``config`` (reads back to an equal config with :func:`load_config`)."""
+    return yaml.safe_dump(dataclasses.asdict(config), sort_keys=False)
 
 
 def load_config(path, overrides=()):

@@ -27,7 +27,7 @@ import dataclasses
 
 import numpy as np
 
-from arbitrary_nst import image_io
+from arbitrary_nst import feedforward, image_io
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.optimize import GatysSettings, Region, gatys_transfer
 
@@ -41,13 +41,22 @@ def _run_gatys(content, styles, regions, options):
 
 @dataclasses.dataclass(frozen=True)
 class Method:
-    """A stylization method: its runner and the option names it accepts."""
+    """A stylization method: its runner, the option names it accepts, and its controls.
+
+    Attributes:
+      alpha: has a content/style trade-off (passed to the runner as ``options["alpha"]``).
+      style_images: styles are images; False: styles are indices of built-in styles.
+    """
     run: object
     options: tuple
+    alpha: bool = False
+    style_images: bool = True
 
 
 METHODS = {
     "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings))),
+    "adain": Method(feedforward.run_adain, ("checkpoint",), alpha=True),
+    "multistyle": Method(feedforward.run_multistyle, ("checkpoint",), style_images=False),
 }
 
 
@@ -133,7 +142,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
 
     Args:
       content: float32 ``(H, W, 3)`` in [0, 1].
-      styles: list of float32 ``(h, w, 3)`` style images in [0, 1].
+      styles: list of float32 ``(h, w, 3)`` style images in [0, 1]; for methods with
+        built-in styles (``multistyle``), a list of style indices.
       weights: one blending weight per style (normalised to sum 1); default equal.
       alpha: content/style trade-off for methods that have one (1 = full style).
       method: a key of :data:`METHODS`.
@@ -142,7 +152,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
       preserve_color: keep the content's colours.
       color_method: "luminance" or "histogram" (see module doc).
       size: if given, the content is resized so its longest side is ``size`` pixels.
-      **options: method-specific options (for "gatys", fields of ``GatysSettings``).
+      **options: method-specific options (for "gatys", fields of ``GatysSettings``; for
+        "adain" and "multistyle", ``checkpoint``: a training run directory).
 
     Returns:
       float32 ``(H', W', 3)`` in [0, 1] (``H', W'`` from ``size`` or the content's).
@@ -158,9 +169,20 @@ def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
         raise UsageError(f"method {method!r} has no option {unknown[0]!r}")
     if not styles:
         raise UsageError("at least one style image is needed")
-    if alpha != 1.0 and method == "gatys":
-        raise UsageError("method 'gatys' has no alpha trade-off: set content_weight and "
-                         "style_weight instead")
+    if alpha != 1.0 and not runner.alpha:
+        raise UsageError(f"method {method!r} has no alpha trade-off"
+                         + (": set content_weight and style_weight instead"
+                            if method == "gatys" else ""))
+    if runner.style_images != all(hasattr(s, "shape") for s in styles):
+        raise UsageError(f"method {method!r} takes "
+                         + ("style images" if runner.style_images else
+                            "style indices (its built-in styles), not images"))
+    if preserve_color and color_method == "histogram" and not runner.style_images:
+        raise UsageError(f"method {method!r} has built-in styles, so color_method "
+                         "'histogram' (which recolours style images) cannot apply; "
+                         "use 'luminance'")
+    if alpha != 1.0:
+        options = {**options, "alpha": float(alpha)}
     if mask is not None and weights is not None:
         raise UsageError("a mask places one style per region: give style_weights or a mask, "
                          "not both")
@@ -178,7 +200,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
     run_content, run_styles = content, list(styles)
     if preserve_color and color_method == "luminance":
         run_content = luminance_as_rgb(content)
-        run_styles = [luminance_as_rgb(s, reference=content) for s in styles]
+        if runner.style_images:
+            run_styles = [luminance_as_rgb(s, reference=content) for s in styles]
     elif preserve_color:
         run_styles = [match_color(s, content) for s in styles]
 

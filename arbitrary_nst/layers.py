@@ -9,11 +9,24 @@ Feature maps are float32 ``(N, H, W, C)``.
   mixes them convexly (Dumoulin et al. 2017).
 * :class:`ReflectionConv2D`: reflection padding then a 'valid' convolution, so borders get
   no zero-padding artefacts.
+* :func:`pad_to_multiple`: lets fully convolutional networks take any image size.
 """
 
 import tensorflow as tf
 
 from arbitrary_nst.losses import EPSILON, mean_std
+
+
+def pad_to_multiple(images, multiple):
+    """Reflection-pads ``(N, H, W, C)`` at the bottom and right to multiples of ``multiple``.
+
+    Returns ``(padded, H, W)``; crop a same-size output back with ``[:, :H, :W]``.
+    """
+    images = tf.convert_to_tensor(images, tf.float32)
+    height, width = tf.shape(images)[1], tf.shape(images)[2]
+    padded = tf.pad(images, [[0, 0], [0, (-height) % multiple], [0, (-width) % multiple],
+                             [0, 0]], mode="REFLECT")
+    return padded, height, width
 
 
 def instance_norm(features, epsilon=EPSILON):
@@ -75,7 +88,7 @@ class ReflectionConv2D(tf.keras.layers.Layer):
     """
 
     def __init__(self, filters, kernel_size=3, strides=1, activation=None, seed=None,
-                 **kwargs):
+                 use_bias=True, **kwargs):
         super().__init__(**kwargs)
         self.filters, self.kernel_size = filters, kernel_size
         self.strides, self.activation_name, self.seed = strides, activation, seed
@@ -83,7 +96,8 @@ class ReflectionConv2D(tf.keras.layers.Layer):
         self.conv = tf.keras.layers.Conv2D(
             filters, kernel_size, strides, padding="valid", activation=activation,
             kernel_initializer=tf.keras.initializers.GlorotUniform(seed=seed),
-            dtype=self.dtype_policy)
+            use_bias=use_bias, dtype=self.dtype_policy)
+        self.use_bias = use_bias
 
     def call(self, inputs):
         padded = tf.pad(inputs, [[0, 0], [self.pad, self.pad], [self.pad, self.pad], [0, 0]],
@@ -93,4 +107,5 @@ class ReflectionConv2D(tf.keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
                 "kernel_size": self.kernel_size, "strides": self.strides,
-                "activation": self.activation_name, "seed": self.seed}
+                "activation": self.activation_name, "seed": self.seed,
+                "use_bias": self.use_bias}

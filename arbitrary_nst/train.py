@@ -1,7 +1,7 @@
 """The trainer of the feed-forward models, driven by an :class:`ExperimentConfig`.
 
-``train(config)`` builds the tf.distribute strategy the config names, the model, the
-content and style pipelines (:mod:`arbitrary_nst.data`), Adam with the paper's inverse-time
+``train(config)`` builds the tf.distribute strategy the config names, the model's task
+(network, batches and loss: :mod:`arbitrary_nst.tasks`), Adam with the paper's inverse-time
 learning-rate decay, and a ``tf.train.CheckpointManager`` in ``checkpoint.dir``. It resumes
 from the latest checkpoint there (step, optimiser and model), writes TensorBoard scalars
 every ``summary.every_steps`` and content/style/output image grids every
@@ -9,7 +9,9 @@ every ``summary.every_steps`` and content/style/output image grids every
 saves a checkpoint and returns cleanly.
 
 The global batch (``data.batch_size``) is split over the strategy's replicas.
-Models available now: ``adain``.
+Models: ``adain``, ``multistyle``. The run directory also gets ``config.yaml`` (and the
+style list of a multistyle run) so ``arbitrary-nst stylize --checkpoint DIR`` can rebuild
+the model.
 """
 
 import os
@@ -20,9 +22,8 @@ import tempfile
 import tensorflow as tf
 from absl import logging
 
-from arbitrary_nst import data
+from arbitrary_nst import tasks
 from arbitrary_nst.config import ConfigError
-from arbitrary_nst.models.adain import AdaIN
 from arbitrary_nst.progress import progress_bar
 
 
@@ -52,13 +53,6 @@ def dtype_policy(config):
     if not config.train.mixed_precision:
         return None
     return "mixed_float16" if tf.config.list_logical_devices("GPU") else "mixed_bfloat16"
-
-
-def _build_model(config, policy):
-    if config.model.type != "adain":
-        raise ConfigError(f"model.type={config.model.type!r}: not trainable yet, "
-                          "expected adain")
-    return AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=policy)
 
 
 def _is_chief(strategy):
@@ -94,14 +88,9 @@ def train(config, progress=True):
         raise ConfigError(f"data.batch_size={config.data.batch_size} does not split over "
                           f"{replicas} replicas")
 
-    def dataset(source, exclude, seed_offset, start):
-        return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
-                                  resize=config.data.resize, seed=config.data.seed + seed_offset,
-                                  shuffle_buffer=config.data.shuffle_buffer,
-                                  exclude=exclude, start=start)
     policy = dtype_policy(config)
     with strategy.scope():
-        model = _build_model(config, policy)
+        task = tasks.make_task(config, policy)
         schedule = tf.keras.optimizers.schedules.InverseTimeDecay(
             config.train.learning_rate, decay_steps=1,
             decay_rate=config.train.learning_rate_decay)
@@ -110,10 +99,11 @@ def train(config, progress=True):
             optimizer = tf.keras.mixed_precision.LossScaleOptimizer(optimizer)
         # Slots must exist before the first distributed step: built lazily inside
         # strategy.run, MirroredStrategy fails on an unfed placeholder.
-        optimizer.build(model.decoder.trainable_variables)
+        optimizer.build(task.variables)
         step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
                            aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
-        checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer, decoder=model.decoder)
+        checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer,
+                                         **task.checkpoint_items)
     chief = _is_chief(strategy)
     latest = tf.train.latest_checkpoint(config.checkpoint.dir)
     if latest:
@@ -126,23 +116,21 @@ def train(config, progress=True):
                                          max_to_keep=config.checkpoint.keep)
     writer = (tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
               if chief else tf.summary.create_noop_writer())
+    if chief:
+        tasks.write_run_info(config, task, config.checkpoint.dir)
     start = int(step.numpy()) * config.data.batch_size  # resume the same image sequence
-    pairs = tf.data.Dataset.zip((
-        dataset(config.data.content, config.data.content_exclude, 0, start),
-        dataset(config.data.style, config.data.style_exclude, 1, start)))
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    iterator = iter(strategy.experimental_distribute_dataset(pairs.with_options(options)))
+    iterator = iter(strategy.experimental_distribute_dataset(
+        task.dataset(start).with_options(options)))
 
-    def replica_step(content, style):
+    def replica_step(*batch):
         with tf.GradientTape() as tape:
-            parts = model.loss(content, style, config.model.style_weight,
-                               config.model.content_weight)
+            parts = task.loss(batch)
             # Summed over replicas by apply_gradients; scale_loss is 1 except under
             # float16 loss scaling.
             scaled = optimizer.scale_loss(parts["total"] / replicas)
-        variables = model.decoder.trainable_variables
-        optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(scaled, task.variables), task.variables))
         return parts
 
     @tf.function(jit_compile=config.train.xla or None)
@@ -169,7 +157,9 @@ def train(config, progress=True):
                         tf.summary.scalar(f"loss/{name}", value, step=current)
                     tf.summary.scalar("learning_rate", schedule(current), step=current)
                 if chief and current % config.summary.image_every_steps == 0:
-                    _image_summary(model, batch, strategy, current)
+                    local = tuple(strategy.experimental_local_results(t)[0] for t in batch)
+                    tf.summary.image("inputs_and_output", task.preview(local), step=current,
+                                     max_outputs=4)
                 if current % config.checkpoint.every_steps == 0:
                     manager.save(checkpoint_number=current)
         if stop.requested or int(step.numpy()) % config.checkpoint.every_steps:
@@ -179,12 +169,5 @@ def train(config, progress=True):
         writer.flush()
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
-    return {"step": int(step.numpy()), "losses": losses, "model": model}
+    return {"step": int(step.numpy()), "losses": losses, "model": task.model}
 
-
-def _image_summary(model, batch, strategy, step):
-    content, style = (strategy.experimental_local_results(t)[0] for t in batch)
-    mean, std = model.style_statistics(style)
-    output = model.transfer(content, mean, std)
-    grid = tf.concat([content, style, output], axis=2)
-    tf.summary.image("content_style_output", grid, step=step, max_outputs=4)

@@ -101,3 +101,25 @@ def test_train_command_names_config_mistakes(tmp_path):
     done = run_cli("train", "--config", config, "--set", "train.steps=2")
     assert done.returncode == 1
     assert f"{config}: unknown key data.batchsize; did you mean 'batch_size'?" in done.stderr
+
+
+def test_feed_forward_methods(tmp_path):
+    """adain with alpha and a blend, multistyle with built-in style indices, and the
+    one-line error when a method gets the wrong kind of style."""
+    outputs = {}
+    for name, args in (("adain", ["--style", STYLE_PATH, "--alpha", "0.6"]),
+                       ("adain_full", ["--style", STYLE_PATH]),
+                       ("multistyle", ["--style", "3", "--style", "12",
+                                       "--style_weights", "0.3,0.7"])):
+        outputs[name] = tmp_path / f"{name}.png"
+        done = run_cli("stylize", "--content", CONTENT_PATH, "--method", name.split("_")[0],
+                       *args, "--size", "96", "--output", outputs[name])
+        assert done.returncode == 0, done.stderr
+        assert Image.open(outputs[name]).size == (96, 72)
+    content = load_image(CONTENT_PATH, size=96)
+    partial, full = (load_image(outputs[n]) for n in ("adain", "adain_full"))
+    assert abs(partial - content).mean() < abs(full - content).mean()
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--method", "multistyle",
+                   "--style", STYLE_PATH, "--output", tmp_path / "bad.png")
+    assert done.returncode == 1 and "takes style indices" in done.stderr
+    assert not (tmp_path / "bad.png").exists()

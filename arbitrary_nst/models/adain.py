@@ -73,16 +73,31 @@ class AdaIN(tf.Module):
         """Channel mean and std at relu4_1, each ``(N, 512)``, of ``(N, H, W, 3)`` images."""
         return losses.mean_std(self.encode(style_images)[BOTTLENECK])
 
-    def transfer(self, content, style_mean, style_std, alpha=1.0):
-        """Stylizes ``content`` ``(N, H, W, 3)`` with target statistics ``(N or 1, 512)``.
+    def transfer(self, content, style_mean, style_std, alpha=1.0, masks=None):
+        """Stylizes ``content`` ``(N, H, W, 3)`` with target channel statistics at relu4_1.
+
+        Args:
+          style_mean, style_std: ``(N or 1, 512)``; with ``masks``, ``(R, 512)``: one row
+            per region.
+          alpha: 1 = the targets' statistics, 0 = the content's own features.
+          masks: optional ``(R, H, W)`` region weights summing to 1 at each pixel; each
+            region's AdaIN target is blended in feature space with its mask (AdaIN's
+            spatial control), then decoded once. Needs N = 1.
 
         Returns ``(N, H, W, 3)`` in [0, 1].
         """
-        content = tf.convert_to_tensor(content, tf.float32)
-        height, width = tf.shape(content)[1], tf.shape(content)[2]
-        pad_h, pad_w = (-height) % 8, (-width) % 8
-        padded = tf.pad(content, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="REFLECT")
-        target = layers.adain(self.encode(padded)[BOTTLENECK], style_mean, style_std, alpha)
+        padded, height, width = layers.pad_to_multiple(content, 8)
+        features = self.encode(padded)[BOTTLENECK]
+        if masks is None:
+            target = layers.adain(features, style_mean, style_std, alpha)
+        else:
+            masks, _, _ = layers.pad_to_multiple(
+                tf.convert_to_tensor(masks, tf.float32)[..., None], 8)
+            small = tf.image.resize(masks, tf.shape(features)[1:3], method="area")
+            target = tf.add_n([
+                small[r][None] * layers.adain(features, style_mean[r:r + 1],
+                                              style_std[r:r + 1], alpha)
+                for r in range(small.shape[0])])
         return tf.clip_by_value(self.decoder(target)[:, :height, :width, :], 0.0, 1.0)
 
     def loss(self, content, style, style_weight=10.0, content_weight=1.0):

