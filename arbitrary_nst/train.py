@@ -18,7 +18,9 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 
+import numpy as np
 import tensorflow as tf
 from absl import logging
 
@@ -80,7 +82,8 @@ def train(config, progress=True):
 
     Returns:
       ``{"step": last step, "losses": [(step, total loss) for each step run now],
-      "model": the trained model}``.
+      "model": the trained model, "seconds_per_step": median wall time of the steps
+      after the first (which traces the graph), None if fewer than 2 ran}``.
     """
     strategy = make_strategy(config)
     replicas = strategy.num_replicas_in_sync
@@ -141,16 +144,18 @@ def train(config, progress=True):
 
     stop = _Stop()
     previous = signal.signal(signal.SIGTERM, stop)
-    losses = []
+    losses, step_seconds = [], []
     try:
         with writer.as_default(), progress_bar(config.train.steps - int(step.numpy()),
                                                f"train {config.name}", progress) as bar:
             while int(step.numpy()) < config.train.steps and not stop.requested:
+                started = time.perf_counter()
                 batch = next(iterator)
                 parts = distributed_step(batch)
                 step.assign_add(1)
                 current = int(step.numpy())
                 losses.append((current, float(parts["total"])))
+                step_seconds.append(time.perf_counter() - started)
                 bar.update(1, loss=losses[-1][1])
                 if current % config.summary.every_steps == 0:
                     for name, value in parts.items():
@@ -169,5 +174,7 @@ def train(config, progress=True):
         writer.flush()
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
-    return {"step": int(step.numpy()), "losses": losses, "model": task.model}
+    return {"step": int(step.numpy()), "losses": losses, "model": task.model,
+            "seconds_per_step": float(np.median(step_seconds[1:])) if len(step_seconds) > 1
+            else None}
 
