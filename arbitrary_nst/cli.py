@@ -3,7 +3,7 @@
 Commands::
 
   arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
-      [--style_weights 0.7,0.3] [--method gatys|adain|multistyle] [--size 512]
+      [--style_weights 0.7,0.3] [--method gatys|adain|multistyle|arbitrary] [--size 512]
       [--alpha 1] [--checkpoint RUN_DIR] [--steps N] [--content_weight A]
       [--style_weight B] [--preserve_color] [--mask PATH] --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
@@ -35,7 +35,8 @@ flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index);
 flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g. 0.7,0.3.")
 flags.DEFINE_enum("method", "gatys", list(control.METHODS),
                   "Stylization method: gatys (optimisation), adain (any style image), "
-                  "multistyle (26 built-in styles, --style 0..25).")
+                  "multistyle (26 built-in styles, --style 0..25), arbitrary (style "
+                  "prediction + CIN, any style image).")
 flags.DEFINE_string("checkpoint", None, "adain / multistyle: a training run directory "
                     "(arbitrary-nst train) to use instead of the shipped weights.")
 flags.DEFINE_integer("size", 512, "Longest side of the output in pixels.")

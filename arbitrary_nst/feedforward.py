@@ -10,6 +10,9 @@ and the blend of ``styles`` it gets, or None for no style).
   regions are blended in feature space; ``alpha`` trades style for content.
 * ``multistyle``: ``styles`` are indices into the network's N styles; a blend is a
   convex mix of the CIN parameters; regions are rendered separately and composited.
+* ``arbitrary`` (Ghiasi et al. 2017): ``styles`` are images; a blend is the weighted mean
+  of their 100-d style vectors; ``alpha`` interpolates toward the content's own vector;
+  regions are rendered separately and composited.
 
 ``options["checkpoint"]``: a training run directory (``arbitrary-nst train``) to load
 instead of the shipped weights.
@@ -54,15 +57,36 @@ def run_multistyle(content, styles, regions, options):
         if not 0 <= index < model.num_styles:
             raise UsageError(f"style index {index}: this network has styles 0 to "
                              f"{model.num_styles - 1}")
+    def render(style_weights):
+        vector = np.zeros((1, model.num_styles), np.float32)
+        for index, weight in zip(styles, style_weights):
+            vector[0, index] += weight
+        return model.stylize(content[None], vector).numpy()[0]
+
+    return composite(content, regions, render)
+
+
+def composite(content, regions, render):
+    """Sums ``render(region.style_weights)`` weighted by each region's mask (the content
+    itself where a region has no style); one region without a mask is just rendered."""
     output = np.zeros_like(content)
     for region in regions:
-        if region.style_weights is None:
-            rendered = content
-        else:
-            vector = np.zeros((1, model.num_styles), np.float32)
-            for index, weight in zip(styles, region.style_weights):
-                vector[0, index] += weight
-            rendered = model.stylize(content[None], vector).numpy()[0]
-        weight = 1.0 if region.mask is None else region.mask[..., None]
-        output += weight * rendered
+        rendered = content if region.style_weights is None else render(region.style_weights)
+        output += (1.0 if region.mask is None else region.mask[..., None]) * rendered
     return output
+
+
+def run_arbitrary(content, styles, regions, options):
+    """Ghiasi et al.'s model: blends and ``alpha`` act on the 100-d style vectors (alpha
+    interpolates toward the content image's own vector); regions are composited."""
+    model = pretrained.arbitrary()
+    vectors = [model.style_vector(style[None]) for style in styles]
+    alpha = options.get("alpha", 1.0)
+    own = model.style_vector(content[None]) if alpha != 1.0 else None
+    def render(style_weights):
+        vector = sum(w * v for w, v in zip(style_weights, vectors))
+        if own is not None:
+            vector = alpha * vector + (1.0 - alpha) * own
+        return model.stylize(content[None], vector).numpy()[0]
+
+    return composite(content, regions, render)

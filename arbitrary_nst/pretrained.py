@@ -44,6 +44,45 @@ def onnx_initializers(path):
     return {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
 
 
+def dequantized_conv_params(path):
+    """Float weights of every Conv node of an ONNX graph, int8 QDQ or not.
+
+    Each ``DequantizeLinear`` on an initializer is evaluated (``(q - zero_point) * scale``,
+    per ``axis``); Conv inputs are traced through Quantize/Dequantize pairs to them.
+
+    Returns ``({weight_name: (kernel OIHW, bias or None)}, {initializer_name: value})``,
+    the second holding every dequantized or plain constant by its original name.
+    """
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(path).graph
+    constants = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    source, values = {}, dict(constants)
+    for node in graph.node:
+        if node.op_type not in ("QuantizeLinear", "DequantizeLinear"):
+            continue
+        origin = source.get(node.input[0], node.input[0])
+        source[node.output[0]] = origin
+        if node.op_type == "DequantizeLinear" and node.input[0] in constants:
+            quantized = constants[node.input[0]].astype(np.float32)
+            scale = constants[node.input[1]].astype(np.float32)
+            zero = (constants[node.input[2]].astype(np.float32) if len(node.input) > 2
+                    else np.zeros_like(scale))
+            axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+            if scale.ndim == 1 and quantized.ndim > 0:
+                shape = [1] * quantized.ndim
+                shape[axis] = -1
+                scale, zero = scale.reshape(shape), zero.reshape(shape)
+            values[origin] = (quantized - zero) * scale
+    convs = {}
+    for node in graph.node:
+        if node.op_type == "Conv":
+            names = [source.get(i, i) for i in node.input]
+            bias = values[names[2]] if len(names) > 2 else None
+            convs[names[1]] = (values[names[1]], bias)
+    return convs, values
+
+
 def lite_multistyle_weights(initializers):
     """Maps the lite network's ONNX initializers to our transformer's layer names.
 
@@ -74,6 +113,71 @@ def _set_layer_weights(model, weights, source):
                            f"unexpected {sorted(set(weights) - names)[:3]})")
     for name, values in weights.items():
         model.get_layer(name).set_weights([np.asarray(v, np.float32) for v in values])
+
+
+def _dense(kernel, bias):
+    """A 1x1 convolution ``(O, I, 1, 1)`` as Dense weights ``[(I, O), (O,)]``."""
+    return [kernel[:, :, 0, 0].T, bias]
+
+
+def lite_arbitrary_weights(predict_path, transform_path):
+    """Maps the lite arbitrary model's ONNX weights to our layer names.
+
+    Returns ``(predictor_weights, transformer_weights, norm_epsilon)``, each weights dict
+    ``{layer_name: [arrays in Keras order]}``.
+    """
+    predictor = {}
+    for name, (kernel, bias) in dequantized_conv_params(predict_path)[0].items():
+        if name == "mobilenet_conv/Conv/weights":
+            predictor["style_vector"] = _dense(kernel, bias)
+            continue
+        layer = name.removeprefix("MobilenetV2/").rsplit("/", 1)[0].replace("/", "_")
+        if name.endswith("depthwise_weights"):
+            predictor[layer] = [np.transpose(kernel, (2, 3, 0, 1)), bias]
+        else:
+            predictor[layer] = [np.transpose(kernel, (2, 3, 1, 0)), bias]
+    transformer, epsilon = {}, None
+    convs, values = dequantized_conv_params(transform_path)
+    norms = {}
+    for name, (kernel, bias) in convs.items():
+        parts = name.split("/")
+        if parts[0] == "style_params":  # .../<block>/<conv>/StyleNorm/Conv(_1)/weights
+            owner = parts[2:parts.index("StyleNorm")]
+            key = "gamma" if parts[-2] == "Conv_1" else "beta"
+            norms.setdefault(_transformer_layer(owner) + "_norm", {})[key] = _dense(kernel,
+                                                                                   bias)
+        else:
+            layer = _transformer_layer(parts[1:-1])
+            transformer[layer] = [np.transpose(kernel, (2, 3, 1, 0)), bias]
+    for layer, pair in norms.items():
+        transformer[layer] = pair["gamma"] + pair["beta"]
+    for name, value in values.items():
+        if name.endswith("StyleNorm/batchnorm/add/y"):
+            epsilon = float(np.asarray(value).ravel()[0])
+    return predictor, transformer, epsilon
+
+
+def _transformer_layer(parts):
+    """Magenta scope parts -> our layer name: contract/conv1 -> contract1,
+    residual/residual2/conv1 -> residual2_conv1, expand/conv3/conv -> expand3."""
+    if parts[0] == "residual":
+        return f"{parts[1]}_{parts[2]}"
+    return parts[0] + parts[1].removeprefix("conv")
+
+
+@functools.lru_cache(maxsize=1)
+def arbitrary():
+    """The pretrained arbitrary-style model (:class:`ArbitraryStyle`, Magenta's lite
+    weights, dequantized from int8)."""
+    from arbitrary_nst.models.arbitrary import ArbitraryStyle, build_transformer
+    predict_path = lite_model_path("arbitrary_predict")
+    transform_path = lite_model_path("arbitrary_transform")
+    predictor_weights, transformer_weights, epsilon = lite_arbitrary_weights(
+        predict_path, transform_path)
+    model = ArbitraryStyle(transformer=build_transformer(epsilon=epsilon))
+    _set_layer_weights(model.predictor, predictor_weights, predict_path)
+    _set_layer_weights(model.transformer, transformer_weights, transform_path)
+    return model
 
 
 @functools.lru_cache(maxsize=1)
