@@ -33,7 +33,7 @@ flags.DEFINE_string("content", None, "Content image.")
 flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index); repeat "
                           "the flag to blend several.")
 flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g. 0.7,0.3.")
-flags.DEFINE_enum("method", "gatys", list(control.METHODS),
+flags.DEFINE_enum("method", control.DEFAULT_METHOD, list(control.METHODS),
                   "Stylization method: gatys (optimisation), adain (any style image), "
                   "multistyle (26 built-in styles, --style 0..25), arbitrary (style "
                   "prediction + CIN, any style image).")
@@ -99,6 +99,11 @@ def stylize_command():
                              "comma-separated numbers") from None
     options = {name: getattr(FLAGS, name) for name in GATYS_FLAGS
                if getattr(FLAGS, name) is not None and FLAGS.method == "gatys"}
+    misplaced = [name for name in GATYS_FLAGS if name != "progress"
+                 and getattr(FLAGS, name) is not None and FLAGS.method != "gatys"]
+    if misplaced:
+        raise UsageError(f"--{misplaced[0]} applies to --method gatys only "
+                         f"(this run uses --method {FLAGS.method})")
     if FLAGS.checkpoint:
         options["checkpoint"] = FLAGS.checkpoint
     start = time.perf_counter()

@@ -137,7 +137,11 @@ def match_color(style, content):
     return np.clip(mapped, 0.0, 1.0).reshape(style.shape).astype(np.float32)
 
 
-def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
+DEFAULT_METHOD = "arbitrary"
+"""The fastest pretrained model that takes any style image (see the README's comparison)."""
+
+
+def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mask=None,
             preserve_color=False, color_method="luminance", size=None, **options):
     """Stylizes one content image with a weighted blend of style images.
 
@@ -214,3 +218,33 @@ def stylize(content, styles, weights=None, alpha=1.0, method="gatys", mask=None,
         keep = unstyled[0][..., None]
         output = keep * content + (1.0 - keep) * output
     return np.clip(output, 0.0, 1.0).astype(np.float32)
+
+
+def interpolation_grid(content, styles, steps=5, method="arbitrary", **kwargs):
+    """The bilinear style-interpolation grid of the AdaIN and Ghiasi papers.
+
+    Args:
+      content: float32 ``(H, W, 3)`` in [0, 1].
+      styles: four styles for the corners (top-left, top-right, bottom-left,
+        bottom-right): images, or style indices for ``multistyle``.
+      steps: cells per side (>= 2).
+      method, **kwargs: as :func:`stylize` (``weights`` and ``mask`` are set here).
+
+    Returns:
+      float32 ``(steps, steps, H', W', 3)``: cell ``(i, j)`` blends the corners with
+      weights ``((1-u)(1-v), u(1-v), (1-u)v, uv)``, ``u = j/(steps-1)``, ``v = i/(steps-1)``.
+    """
+    if len(styles) != 4:
+        raise UsageError(f"interpolation_grid takes 4 corner styles, got {len(styles)}")
+    if steps < 2:
+        raise UsageError(f"interpolation_grid steps={steps}: expected at least 2")
+    rows = []
+    for i in range(steps):
+        v = i / (steps - 1)
+        row = []
+        for j in range(steps):
+            u = j / (steps - 1)
+            weights = [(1 - u) * (1 - v), u * (1 - v), (1 - u) * v, u * v]
+            row.append(stylize(content, styles, weights=weights, method=method, **kwargs))
+        rows.append(np.stack(row))
+    return np.stack(rows)

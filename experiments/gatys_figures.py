@@ -26,7 +26,7 @@ flags.DEFINE_integer("size", 256, "Longest side of the outputs.")
 PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
          ("content/chateaudeChambord.jpg", "styles/kandinsky_composition_viii.jpg"),
          ("content/horse.jpg", "styles/renoir_bal_du_moulin_de_la_galette.jpg")]
-SETTINGS = dict(steps=100, levels=2, coarse_steps=100, progress=False)
+SETTINGS = dict(method="gatys", steps=100, levels=2, coarse_steps=100, progress=False)
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 
 

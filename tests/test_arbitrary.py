@@ -77,3 +77,15 @@ def test_any_size_alpha_and_blending(content64, style64, second_style64):
     blend = control.stylize(odd, [style64, second_style64], method="arbitrary")
     other = control.stylize(odd, [second_style64], method="arbitrary")
     assert np.abs(blend - full).mean() > 0.01 and np.abs(blend - other).mean() > 0.01
+
+
+def test_interpolation_grid_corners_are_the_single_styles(content64, style64, second_style64):
+    import arbitrary_nst
+    flipped = style64[::-1].copy()
+    corners = [style64, second_style64, flipped, style64[:, ::-1].copy()]
+    grid = arbitrary_nst.interpolation_grid(content64, corners, steps=3)
+    assert grid.shape == (3, 3) + content64.shape
+    for (i, j), corner in zip([(0, 0), (0, 2), (2, 0), (2, 2)], corners):
+        single = arbitrary_nst.stylize(content64, [corner])
+        np.testing.assert_allclose(grid[i, j], single, atol=1e-5)
+    assert np.abs(grid[1, 1] - grid[0, 0]).mean() > 0.005

