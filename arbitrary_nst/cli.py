@@ -9,6 +9,7 @@ Commands::
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
   arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
+  arbitrary-nst export --method arbitrary|adain [--checkpoint RUN_DIR] --output DIR
 
 ``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
 ``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
@@ -23,11 +24,11 @@ import time
 
 from absl import app, flags, logging
 
-from arbitrary_nst import config, control, data, image_io, metrics, train
+from arbitrary_nst import config, control, data, export, image_io, metrics, train
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
-COMMANDS = ("stylize", "evaluate", "make-shards", "train")
+COMMANDS = ("stylize", "evaluate", "make-shards", "train", "export")
 
 flags.DEFINE_string("content", None, "Content image.")
 flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index); repeat "
@@ -36,7 +37,10 @@ flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g
 flags.DEFINE_enum("method", control.DEFAULT_METHOD, list(control.METHODS),
                   "Stylization method: gatys (optimisation), adain (any style image), "
                   "multistyle (26 built-in styles, --style 0..25), arbitrary (style "
-                  "prediction + CIN, any style image).")
+                  "prediction + CIN, any style image), hub (a TF Hub module, "
+                  "--hub_module).")
+flags.DEFINE_string("hub_module", None, "hub: a SavedModel folder or TF Hub handle called "
+                    "as module(content, style)[0].")
 flags.DEFINE_string("checkpoint", None, "adain / multistyle: a training run directory "
                     "(arbitrary-nst train) to use instead of the shipped weights.")
 flags.DEFINE_integer("size", 512, "Longest side of the output in pixels.")
@@ -106,6 +110,8 @@ def stylize_command():
                          f"(this run uses --method {FLAGS.method})")
     if FLAGS.checkpoint:
         options["checkpoint"] = FLAGS.checkpoint
+    if FLAGS.hub_module:
+        options["hub_module"] = FLAGS.hub_module
     start = time.perf_counter()
     image = control.stylize(content, styles, weights=weights, alpha=FLAGS.alpha,
                             method=FLAGS.method, mask=mask,
@@ -141,6 +147,13 @@ def make_shards_command():
     logging.info("wrote %d shards: %s ... %s", len(paths), paths[0], paths[-1])
 
 
+def export_command():
+    """Runs ``arbitrary-nst export``: a TF Hub-style SavedModel of --method."""
+    _require("output")
+    path = export.export(FLAGS.method, FLAGS.output, FLAGS.checkpoint)
+    logging.info("wrote %s: hub.load(path)(content, style)[0]", path)
+
+
 def train_command():
     """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
     _require("config")
@@ -161,7 +174,8 @@ def main(argv):
         os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = FLAGS.vgg_weights
     try:
         {"stylize": stylize_command, "evaluate": evaluate_command,
-         "make-shards": make_shards_command, "train": train_command}[argv[1]]()
+         "make-shards": make_shards_command, "train": train_command,
+         "export": export_command}[argv[1]]()
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1

@@ -27,7 +27,7 @@ import dataclasses
 
 import numpy as np
 
-from arbitrary_nst import feedforward, image_io
+from arbitrary_nst import export, feedforward, image_io
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.optimize import GatysSettings, Region, gatys_transfer
 
@@ -58,6 +58,7 @@ METHODS = {
     "adain": Method(feedforward.run_adain, ("checkpoint",), alpha=True),
     "multistyle": Method(feedforward.run_multistyle, ("checkpoint",), style_images=False),
     "arbitrary": Method(feedforward.run_arbitrary, (), alpha=True),
+    "hub": Method(export.run_hub, ("hub_module",)),
 }
 
 
