@@ -23,4 +23,5 @@ __version__ = "0.1.0"
 SAMPLES_DIR = os.path.join(os.path.dirname(__file__), "samples")
 """Folder of the bundled sample content photo and painting."""
 
-__all__ = ["stylize", "interpolation_grid", "load_image", "save_image", "evaluate_pair", "NSTError", "SAMPLES_DIR"]
+__all__ = ["stylize", "interpolation_grid", "load_image", "save_image", "evaluate_pair",
+           "NSTError", "SAMPLES_DIR"]

@@ -57,7 +57,7 @@ METHODS = {
     "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings))),
     "adain": Method(feedforward.run_adain, ("checkpoint",), alpha=True),
     "multistyle": Method(feedforward.run_multistyle, ("checkpoint",), style_images=False),
-    "arbitrary": Method(feedforward.run_arbitrary, (), alpha=True),
+    "arbitrary": Method(feedforward.run_arbitrary, ("checkpoint",), alpha=True),
     "hub": Method(export.run_hub, ("hub_module",)),
 }
 

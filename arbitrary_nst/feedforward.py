@@ -79,7 +79,9 @@ def composite(content, regions, render):
 def run_arbitrary(content, styles, regions, options):
     """Ghiasi et al.'s model: blends and ``alpha`` act on the 100-d style vectors (alpha
     interpolates toward the content image's own vector); regions are composited."""
-    model = pretrained.arbitrary()
+    checkpoint = options.get("checkpoint")
+    model = (tasks.load_model(checkpoint, "arbitrary") if checkpoint
+             else pretrained.arbitrary())
     vectors = [model.style_vector(style[None]) for style in styles]
     alpha = options.get("alpha", 1.0)
     own = model.style_vector(content[None]) if alpha != 1.0 else None

@@ -167,8 +167,12 @@ def _transformer_layer(parts):
 
 @functools.lru_cache(maxsize=1)
 def arbitrary():
-    """The pretrained arbitrary-style model (:class:`ArbitraryStyle`, Magenta's lite
-    weights, dequantized from int8)."""
+    """The pretrained arbitrary-style model, built once per process."""
+    return build_arbitrary()
+
+
+def build_arbitrary():
+    """A new :class:`ArbitraryStyle` with Magenta's lite weights (dequantized from int8)."""
     from arbitrary_nst.models.arbitrary import ArbitraryStyle, build_transformer
     predict_path = lite_model_path("arbitrary_predict")
     transform_path = lite_model_path("arbitrary_transform")

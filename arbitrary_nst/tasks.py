@@ -17,7 +17,7 @@ import os
 
 import tensorflow as tf
 
-from arbitrary_nst import data, image_io
+from arbitrary_nst import data, image_io, pretrained
 from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.config import ConfigError, dump_config, load_config
 from arbitrary_nst.errors import UsageError, WeightsError
@@ -106,7 +106,32 @@ class MultiStyleTask:
         return tf.concat([content, self.model.stylize(content, style_weights)], axis=2)
 
 
-TASKS = {"adain": AdaINTask, "multistyle": MultiStyleTask}
+class ArbitraryTask:
+    """Ghiasi et al.'s model fine-tuned from the imported weights on (content, style)
+    pairs; the style predictor and the transformer both train."""
+
+    def __init__(self, config, dtype_policy=None):
+        self.config = config
+        self.model = pretrained.build_arbitrary()
+        self.variables = (self.model.predictor.trainable_variables
+                          + self.model.transformer.trainable_variables)
+        self.checkpoint_items = {"predictor": self.model.predictor,
+                                 "transformer": self.model.transformer}
+
+    dataset = AdaINTask.dataset
+
+    def loss(self, batch):
+        content, style = batch
+        return self.model.loss(content, style, self.config.model.content_weight,
+                               self.config.model.style_weight)
+
+    def preview(self, batch):
+        content, style = batch
+        output = self.model.stylize(content, self.model.style_vector(style))
+        return tf.concat([content, style, output], axis=2)
+
+
+TASKS = {"adain": AdaINTask, "multistyle": MultiStyleTask, "arbitrary": ArbitraryTask}
 
 
 def make_task(config, dtype_policy=None):
@@ -147,6 +172,9 @@ def load_model(run_dir, expected_type):
     if expected_type == "adain":
         model = AdaIN(config.model.arch)
         items = {"decoder": model.decoder}
+    elif expected_type == "arbitrary":
+        model = pretrained.build_arbitrary()
+        items = {"predictor": model.predictor, "transformer": model.transformer}
     else:
         with open(os.path.join(run_dir, STYLES_NAME), encoding="utf-8") as f:
             count = len(f.read().split())

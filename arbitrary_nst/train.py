@@ -9,9 +9,9 @@ every ``summary.every_steps`` and content/style/output image grids every
 saves a checkpoint and returns cleanly.
 
 The global batch (``data.batch_size``) is split over the strategy's replicas.
-Models: ``adain``, ``multistyle``. The run directory also gets ``config.yaml`` (and the
-style list of a multistyle run) so ``arbitrary-nst stylize --checkpoint DIR`` can rebuild
-the model.
+Models: ``adain``, ``multistyle``, ``arbitrary`` (fine-tuned from the imported weights).
+The run directory also gets ``config.yaml`` (and the style list of a multistyle run) so
+``arbitrary-nst stylize --checkpoint DIR`` can rebuild the model.
 """
 
 import os

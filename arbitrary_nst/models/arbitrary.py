@@ -19,6 +19,7 @@ import dataclasses
 import tensorflow as tf
 
 from arbitrary_nst import layers
+from arbitrary_nst.models.perceptual import PerceptualLoss
 
 STYLE_DIM = 100
 STYLE_SIZE = 256
@@ -141,6 +142,7 @@ class ArbitraryStyle(tf.Module):
         super().__init__(name=name)
         self.predictor = predictor or build_style_predictor()
         self.transformer = transformer or build_transformer()
+        self.perceptual = PerceptualLoss()
 
     def style_vector(self, style_images):
         """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images, resized to 256x256."""
@@ -157,3 +159,12 @@ class ArbitraryStyle(tf.Module):
         vectors = tf.broadcast_to(tf.convert_to_tensor(style_vectors, tf.float32),
                                   [tf.shape(padded)[0], STYLE_DIM])
         return self.transformer([padded, vectors])[:, :height, :width, :]
+
+    def loss(self, content, style, content_weight=1.0, style_weight=1e-5):
+        """Training loss (Ghiasi et al.): ``content`` rendered with the style vector of
+        ``style`` (both ``(N, H, W, 3)``), scored by
+        :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` against ``style``'s Gram
+        matrices. Returns ``{"total", "content", "style"}`` scalars."""
+        output = self.stylize(content, self.style_vector(style))
+        return self.perceptual(output, content, self.perceptual.grams(style), content_weight,
+                               style_weight)

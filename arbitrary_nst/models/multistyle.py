@@ -8,24 +8,19 @@ convolution is reflection-padded, has no bias and is followed by a
 pair per style; a style-weight vector mixes the pairs convexly, so one network renders
 any of its N styles or any blend of them.
 
-Training loss (Gatys' on VGG16, as Dumoulin used): content at ``relu3_3``, Gram style at
-``relu1_2, relu2_2, relu3_3, relu4_3`` against the precomputed Gram matrices of the
-training style images.
+Training loss: :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` against the
+precomputed Gram matrices of the training style images.
 
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; any size (inputs are reflection-padded
 to a multiple of 4 and the output cropped back). Style weights are ``(N, num_styles)``.
 """
 
 import dataclasses
-import functools
 
 import tensorflow as tf
 
-from arbitrary_nst import layers, losses
-from arbitrary_nst.vgg import shared_extractor
-
-CONTENT_LAYER = "block3_conv3"
-STYLE_LAYERS = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3")
+from arbitrary_nst import layers
+from arbitrary_nst.models.perceptual import STYLE_LAYERS, PerceptualLoss
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,12 +98,7 @@ class MultiStyle(tf.Module):
         self.num_styles = num_styles
         self.transformer = transformer or build_transformer(num_styles, shape, seed,
                                                             dtype_policy)
-        self._dtype_policy = dtype_policy
-
-    @functools.cached_property
-    def encoder(self):
-        """VGG16 returning the loss layers (built on first use: inference needs no VGG)."""
-        return shared_extractor((CONTENT_LAYER,) + STYLE_LAYERS, "vgg16", self._dtype_policy)
+        self.perceptual = PerceptualLoss(dtype_policy)
 
     def stylize(self, content, style_weights):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_weights`` ``(N or 1, num_styles)``.
@@ -120,19 +110,13 @@ class MultiStyle(tf.Module):
         style_weights = tf.broadcast_to(style_weights, [tf.shape(padded)[0], self.num_styles])
         return self.transformer([padded, style_weights])[:, :height, :width, :]
 
-    def encode(self, images):
-        """``{layer: float32 features}`` of the loss layers."""
-        return {name: tf.cast(value, tf.float32)
-                for name, value in self.encoder(images).items()}
-
     def style_targets(self, style_images):
         """Gram matrices ``{layer: (len(style_images), C, C)}`` of each style image.
 
         ``style_images``: a list of ``(h, w, 3)`` arrays in [0, 1] (sizes may differ).
         """
-        grams = [{name: losses.gram_matrix(self.encode(image[None])[name])[0]
-                  for name in STYLE_LAYERS} for image in style_images]
-        return {name: tf.stack([g[name] for g in grams]) for name in STYLE_LAYERS}
+        grams = [self.perceptual.grams(image[None]) for image in style_images]
+        return {name: tf.concat([g[name] for g in grams], 0) for name in STYLE_LAYERS}
 
     def loss(self, content, style_weights, targets, content_weight=1.0, style_weight=1e-3):
         """Training loss for ``content`` ``(N, H, W, 3)`` rendered with ``style_weights``.
@@ -142,13 +126,6 @@ class MultiStyle(tf.Module):
         ``{"total", "content", "style"}`` scalars.
         """
         output = self.stylize(content, style_weights)
-        output_features = self.encode(output)
-        content_features = self.encode(content)
-        content_loss = losses.content_loss(output_features[CONTENT_LAYER],
-                                           content_features[CONTENT_LAYER])
-        style_loss = tf.add_n([
-            losses.gram_style_loss(output_features[name],
-                                   tf.einsum("ns,sij->nij", style_weights, targets[name]))
-            for name in STYLE_LAYERS])
-        return {"total": content_weight * content_loss + style_weight * style_loss,
-                "content": content_loss, "style": style_loss}
+        mixed = {name: tf.einsum("ns,sij->nij", style_weights, targets[name])
+                 for name in STYLE_LAYERS}
+        return self.perceptual(output, content, mixed, content_weight, style_weight)
