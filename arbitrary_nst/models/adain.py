@@ -37,7 +37,11 @@ def build_decoder(arch="vgg16", seed=0, dtype_policy=None):
     depths = BLOCK_DEPTHS[arch]
     seeds = iter(range(seed * 100, seed * 100 + 100))
     features = tf.keras.Input(shape=(None, None, 512), name="features")
-    x = conv(256, activation="relu", seed=next(seeds), name="block4_conv1_mirror")(features)
+    # The encoder sees images on VGG's 0..255 scale, so its features are ~255x those of a
+    # [0, 1] image; scaling them back keeps the freshly initialised decoder's output near
+    # [0, 1] instead of ~100x out of range (which made early training produce noise).
+    x = tf.keras.layers.Rescaling(1.0 / 255.0, name="from_vgg_scale")(features)
+    x = conv(256, activation="relu", seed=next(seeds), name="block4_conv1_mirror")(x)
     for block, channels, next_channels in ((3, 256, 128), (2, 128, 64), (1, 64, 3)):
         x = tf.keras.layers.UpSampling2D(2, interpolation="nearest", dtype=dtype_policy,
                                          name=f"block{block}_upsample")(x)
