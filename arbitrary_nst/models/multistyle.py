@@ -100,6 +100,7 @@ class MultiStyle(tf.Module):
                                                             dtype_policy)
         self.perceptual = PerceptualLoss(dtype_policy)
 
+    @tf.function(reduce_retracing=True)
     def stylize(self, content, style_weights):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_weights`` ``(N or 1, num_styles)``.
 
