@@ -1,16 +1,21 @@
 # Shortcuts; each target is one documented command.
-.PHONY: install demo test bench-gatys
+.PHONY: install demo test bench-gatys bench-adain compare
 
 install:
 	pip install -e ".[test]"
 
 demo:
 	arbitrary-nst stylize --content arbitrary_nst/samples/brandenburg_gate.jpg \
-	  --style arbitrary_nst/samples/starry_night.jpg --size 384 --steps 150 \
-	  --output stylized.png
+	  --style arbitrary_nst/samples/starry_night.jpg --output stylized.png
 
 test:
 	python -m pytest -q
 
 bench-gatys:
 	python experiments/benchmark_gatys.py
+
+bench-adain:
+	python experiments/benchmark_adain.py
+
+compare:
+	python experiments/compare_methods.py
