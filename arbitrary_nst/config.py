@@ -62,7 +62,6 @@ class DataConfig:
     resize: int = _field(512, low=16)
     crop: int = _field(256, low=16)
     batch_size: int = _field(8, low=1)
-    shuffle_buffer: int = _field(1000, low=1)
     style_size: int = _field(256, low=16)
     seed: int = 0
     content_exclude: list[str] = _names()

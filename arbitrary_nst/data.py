@@ -7,8 +7,9 @@ as :func:`arbitrary_nst.image_io.load_image` (Pillow: WebP, 16-bit, CMYK, EXIF..
 image that cannot be read is skipped and counted in :class:`SkipCounter`, never a crash.
 
 Each element: the image's shorter side is resized to ``resize`` pixels, then a random
-``crop`` x ``crop`` window is cut (AdaIN's 512 -> 256 recipe). Crops and shuffling are
-deterministic for a given ``seed``. Batches are float32 ``(batch, crop, crop, 3)`` in [0, 1].
+``crop`` x ``crop`` window is cut (AdaIN's 512 -> 256 recipe). Crops and file order are
+stateless functions of ``seed`` and the element's index. Batches are float32
+``(batch, crop, crop, 3)`` in [0, 1].
 """
 
 import fnmatch
@@ -83,7 +84,7 @@ def _resize_shorter_side(image, size):
 
 
 def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True,
-                  repeat=True, shuffle_buffer=1000, skipped=None, exclude=(), start=0):
+                  repeat=True, skipped=None, exclude=(), start=0):
     """A batched, prefetched dataset of random crops.
 
     Args:
@@ -91,14 +92,18 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
       batch_size: images per batch (the global batch; split over replicas by the trainer).
       crop: side of the square crops.
       resize: the shorter side is resized to this before cropping (must be >= crop).
-      seed: makes file order, shuffling and crops reproducible.
-      shuffle, repeat: shuffle files and elements; loop forever.
-      shuffle_buffer: elements in the shuffle buffer.
+      seed: makes file order and crops reproducible. Everything random here is stateless
+        (``index_shuffle``, ``stateless_random_crop``), so the sequence depends on
+        ``seed`` only, never on TensorFlow's global seed or on the process.
+      shuffle: visit the files in a new random order every epoch (image folders and
+        globs); for shards, the shard order is shuffled and 4 shards interleaved, records
+        keep their order inside a shard (:func:`write_shards` shuffles when packing).
+      repeat: loop forever.
       skipped: a :class:`SkipCounter` that receives every unreadable image.
       exclude: file-name patterns left out (see :func:`list_files`).
-      start: skip this many elements first, cheaply (before reading or decoding), so a
-        resumed run continues the same sequence: pass ``step * batch_size``. Exact as
-        long as no image was skipped as unreadable.
+      start: begin at this element (cheaply, before reading or decoding), so a resumed run
+        continues the same sequence: pass ``step * batch_size``. Exact as long as no
+        image was skipped as unreadable.
 
     Returns:
       ``tf.data.Dataset`` of float32 ``(batch_size, crop, crop, 3)`` in [0, 1].
@@ -107,22 +112,30 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
         raise UsageError(f"resize={resize} is smaller than crop={crop}")
     skipped = skipped if skipped is not None else SkipCounter()
     files = list_files(source, exclude)
+    count = len(files)
     is_shards = all(f.endswith(SHARD_EXTENSION) for f in files)
-    dataset = tf.data.Dataset.from_tensor_slices(files)
-    if shuffle:
-        dataset = dataset.shuffle(len(files), seed=seed)
+    names = tf.constant(files)
+    epochs = tf.data.Dataset.range(2**62 if repeat else 1)
+
+    def file_at(epoch, position):
+        if shuffle and count > 1:
+            position = tf.random.experimental.index_shuffle(
+                position, tf.stack([tf.cast(seed, tf.int64), epoch]), count - 1)
+        return tf.gather(names, position)
+
     if is_shards:
-        dataset = dataset.interleave(tf.data.TFRecordDataset, cycle_length=4,
-                                     num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if repeat:
-        dataset = dataset.repeat()
-    if shuffle:
-        dataset = dataset.shuffle(shuffle_buffer, seed=seed)
-    dataset = dataset.enumerate().skip(start)
-    if is_shards:
+        shard_order = epochs.flat_map(lambda epoch: tf.data.Dataset.range(count).map(
+            lambda position: file_at(epoch, position)))
+        dataset = shard_order.interleave(tf.data.TFRecordDataset, cycle_length=4,
+                                         num_parallel_calls=tf.data.AUTOTUNE,
+                                         deterministic=True)
+        dataset = dataset.enumerate().skip(start)
         dataset = dataset.map(lambda index, record: (index, *_parse_example(record)))
     else:
-        dataset = dataset.map(lambda index, path: (index, tf.io.read_file(path), path))
+        indices = tf.data.Dataset.range(start, 2**62 if repeat else count)
+        dataset = indices.map(lambda index: (index, file_at(index // count, index % count)))
+        dataset = dataset.map(lambda index, path: (index, tf.io.read_file(path), path),
+                              num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
 
     def decode(index, data, name):
         image = tf.numpy_function(lambda d, n: _decode_bytes(d, n, skipped),
@@ -150,8 +163,9 @@ def _parse_example(record):
     return parsed["image"], parsed["name"]
 
 
-def write_shards(source, output_prefix, images_per_shard=1000):
-    """Packs the image files under ``source`` into TFRecord shards.
+def write_shards(source, output_prefix, images_per_shard=1000, seed=0):
+    """Packs the image files under ``source``, in an order shuffled by ``seed``, into
+    TFRecord shards.
 
     Each record holds the file's original bytes (``image``) and path (``name``); decoding
     happens when training reads them. Shards are named
@@ -164,6 +178,7 @@ def write_shards(source, output_prefix, images_per_shard=1000):
     if images_per_shard < 1:
         raise UsageError(f"images_per_shard={images_per_shard}: expected at least 1")
     files = [f for f in list_files(source) if not f.endswith(SHARD_EXTENSION)]
+    files = [files[i] for i in np.random.default_rng(seed).permutation(len(files))]
     count = (len(files) + images_per_shard - 1) // images_per_shard
     paths = []
     for index in range(count):

@@ -31,8 +31,7 @@ STYLES_NAME = "styles.txt"
 def _images(config, source, exclude, seed_offset, start):
     return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
                               resize=config.data.resize, seed=config.data.seed + seed_offset,
-                              shuffle_buffer=config.data.shuffle_buffer, exclude=exclude,
-                              start=start)
+                              exclude=exclude, start=start)
 
 
 class AdaINTask:

@@ -106,8 +106,7 @@ def main(argv):
     for label, path, overrides in (
             ("adain_tiny.yaml", "configs/adain_tiny.yaml", []),
             ("adain_paper.yaml on ../shared/assets", "configs/adain_paper.yaml",
-             [f"data.content={shared}/content", f"data.style={shared}/styles",
-              "data.shuffle_buffer=16"])):
+             [f"data.content={shared}/content", f"data.style={shared}/styles"])):
         seconds, config = training_seconds_per_step(os.path.join(ROOT, path), overrides)
         print(f"train {label}: {seconds:.2f} s/step", flush=True)
         lines.append(f"| {label} | {config.data.batch_size} | {config.data.crop} | "

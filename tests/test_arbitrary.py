@@ -104,7 +104,7 @@ def test_fine_tuning_from_the_imported_weights_lowers_the_loss(tmp_path):
 name: arbitrary_test
 model: {{type: arbitrary, content_weight: 1.0, style_weight: 1.0e-5}}
 data: {{content: {tmp_path / 'content'}, style: {tmp_path / 'style'}, resize: 64, crop: 64,
-        batch_size: 2, shuffle_buffer: 4}}
+        batch_size: 2}}
 train: {{learning_rate: 1.0e-3, learning_rate_decay: 0.0, steps: 30}}
 checkpoint: {{dir: {tmp_path / 'run'}, every_steps: 30}}
 summary: {{every_steps: 10, image_every_steps: 30}}

@@ -76,3 +76,28 @@ def test_bad_sources_are_named(tmp_path):
         data.image_dataset(str(tmp_path / "nothing*"), batch_size=2)
     with pytest.raises(UsageError, match="resize=16 is smaller than crop=32"):
         data.image_dataset(str(tmp_path), batch_size=2, crop=32, resize=16)
+
+
+def test_sequence_ignores_the_global_seed_and_start_resumes_it(image_folder):
+    import tensorflow as tf
+
+    def batches(global_seed, start=0, count=6):
+        tf.random.set_seed(global_seed)
+        return take(data.image_dataset(str(image_folder), batch_size=2, crop=32, resize=48,
+                                       seed=5, start=start), count)
+    reference = batches(1)
+    np.testing.assert_array_equal(batches(2), reference)
+    # Starting at element 4 (after two batches of 2) gives the rest of the same sequence.
+    np.testing.assert_array_equal(batches(3, start=4, count=4), reference[4:12])
+
+
+def test_each_epoch_visits_every_file_once(tmp_path):
+    from PIL import Image
+    for index in range(7):
+        Image.new("RGB", (40, 40), (30 * index, 0, 0)).save(tmp_path / f"{index}.png")
+    images = take(data.image_dataset(str(tmp_path), batch_size=7, crop=32, resize=40,
+                                     seed=1), 3)
+    reds = np.round(images[..., 0].mean(axis=(1, 2)) * 255 / 30).astype(int)
+    for epoch in range(3):
+        assert sorted(reds[epoch * 7:(epoch + 1) * 7]) == list(range(7))
+    assert list(reds[:7]) != list(reds[7:14])  # a new order each epoch

@@ -80,7 +80,7 @@ def test_train_from_config_then_stylize_with_the_run(tmp_path):
 name: multistyle_test
 model: {{type: multistyle, transformer: lite, content_weight: 1.0, style_weight: 1.0e-5}}
 data: {{content: {tmp_path / 'content'}, style: {tmp_path / 'style'}, resize: 80, crop: 64,
-        batch_size: 2, shuffle_buffer: 4, style_size: 96}}
+        batch_size: 2, style_size: 96}}
 train: {{learning_rate: 1.0e-2, steps: 40}}
 checkpoint: {{dir: {run_dir}, every_steps: 20}}
 summary: {{every_steps: 10, image_every_steps: 20}}

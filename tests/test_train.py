@@ -32,7 +32,7 @@ def tiny_config_path(tmp_path_factory):
     path.write_text(f"""
 name: tiny
 data: {{content: {root / 'content'}, style: {root / 'style'}, resize: 72, crop: 64,
-        batch_size: 2, shuffle_buffer: 8}}
+        batch_size: 2}}
 train: {{learning_rate: 1.0e-3, steps: 30}}
 checkpoint: {{dir: {root / 'run'}, every_steps: 10}}
 summary: {{every_steps: 5, image_every_steps: 10}}
