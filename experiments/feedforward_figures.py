@@ -1,0 +1,80 @@
+"""Figures of the feed-forward methods' controls (AdaIN Fig. 8/9, Ghiasi's interpolation).
+
+Writes to experiments/results/:
+* ``alpha_strip.png``: photo, then alpha = 0, 0.25, 0.5, 0.75, 1 for adain (top row) and
+  arbitrary (bottom row), cat / Great Wave;
+* ``interpolation_grid_{method}.png``: the 5x5 bilinear grid between four paintings;
+* ``feedforward_controls.png``: per method (adain, arbitrary, multistyle style 7): the
+  result, the style only inside the plant's mask, and with the photo's colours;
+* ``multistyle_styles.png``: the photo in 8 of the 26 built-in styles and a 50/50 blend.
+
+Usage: python experiments/feedforward_figures.py [--assets ../shared/assets] [--size 256]
+"""
+
+import os
+
+import numpy as np
+from absl import app, flags
+
+import arbitrary_nst as nst
+from arbitrary_nst import image_io
+from common import ASSETS, RESULTS, side_by_side
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
+flags.DEFINE_integer("size", 256, "Longest side of the outputs.")
+
+CORNERS = ("styles/hokusai_the_great_wave_off_kanagawa.jpg",
+           "styles/kandinsky_composition_viii.jpg", "styles/gogh_starry_night.jpg",
+           "styles/renoir_bal_du_moulin_de_la_galette.jpg")
+
+
+def tile(grid, gap=4):
+    """``(rows, cols, H, W, 3)`` -> one image with white gaps."""
+    rows, cols, height, width, _ = grid.shape
+    canvas = np.ones((rows * (height + gap) - gap, cols * (width + gap) - gap, 3), np.float32)
+    for i in range(rows):
+        for j in range(cols):
+            canvas[i * (height + gap):i * (height + gap) + height,
+                   j * (width + gap):j * (width + gap) + width] = grid[i, j]
+    return canvas
+
+
+def main(argv):
+    del argv
+    asset = lambda name: os.path.join(FLAGS.assets, name)  # noqa: E731
+    content = nst.load_image(asset("content/cat.jpg"), size=FLAGS.size)
+    wave = nst.load_image(asset(CORNERS[0]))
+    strip = [np.concatenate([content] + [nst.stylize(content, [wave], method=method,
+                                                     alpha=alpha)
+                                         for alpha in (0.0, 0.25, 0.5, 0.75, 1.0)], axis=1)
+             for method in ("adain", "arbitrary")]
+    nst.save_image(os.path.join(RESULTS, "alpha_strip.png"), side_by_side(strip))
+
+    small = nst.load_image(asset("content/chateaudeChambord.jpg"), size=160)
+    corners = [nst.load_image(asset(name)) for name in CORNERS]
+    for method in ("adain", "arbitrary"):
+        grid = nst.interpolation_grid(small, corners, steps=5, method=method)
+        nst.save_image(os.path.join(RESULTS, f"interpolation_grid_{method}.png"), tile(grid))
+
+    plant = nst.load_image(asset("masks/plant.jpg"), size=FLAGS.size)
+    mask = nst.load_image(asset("masks/plant_matte.png"), size=FLAGS.size).mean(axis=-1)
+    starry = nst.load_image(asset("styles/gogh_starry_night.jpg"))
+    rows = []
+    for method, style in (("adain", starry), ("arbitrary", starry), ("multistyle", 7)):
+        rows.append(np.concatenate(
+            [plant, nst.stylize(plant, [style], method=method),
+             nst.stylize(plant, [style], method=method, mask=mask),
+             nst.stylize(plant, [style], method=method, preserve_color=True)], axis=1))
+    nst.save_image(os.path.join(RESULTS, "feedforward_controls.png"), side_by_side(rows))
+
+    photo = nst.load_image(asset("content/horse.jpg"), size=160)
+    panels = [nst.stylize(photo, [index], method="multistyle") for index in range(0, 24, 3)]
+    panels.append(nst.stylize(photo, [3, 12], weights=[0.5, 0.5], method="multistyle"))
+    panels = [image_io.resize(p, *panels[0].shape[:2]) for p in [photo] + panels]
+    nst.save_image(os.path.join(RESULTS, "multistyle_styles.png"),
+                   tile(np.stack(panels).reshape(2, 5, *panels[0].shape)))
+
+
+if __name__ == "__main__":
+    app.run(main)
