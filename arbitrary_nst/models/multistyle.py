@@ -100,7 +100,8 @@ class MultiStyle(tf.Module):
                                                             dtype_policy)
         self.perceptual = PerceptualLoss(dtype_policy)
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
+                                  tf.TensorSpec([None, None], tf.float32)])
     def stylize(self, content, style_weights):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_weights`` ``(N or 1, num_styles)``.
 
