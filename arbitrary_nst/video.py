@@ -1,0 +1,232 @@
+"""Video style transfer with temporal consistency (after Ruder, Dosovitskiy & Brox 2016).
+
+Frames are streamed: one frame in, one frame out, so memory stays flat for long videos.
+
+* Optical flow between consecutive *input* frames: OpenCV's DIS (``medium`` preset) on
+  luminance, both directions.
+* Occlusion / disocclusion mask by forward-backward consistency (Ruder et al., Eq. 6):
+  a pixel of frame t is trusted when following the backward flow to t-1 and the forward
+  flow back lands near where it started,
+  ``|b + f(x + b)|^2 <= 0.01 (|b|^2 + |f(x + b)|^2) + 0.5``.
+* Feed-forward methods: the previous *stylized* frame, warped to frame t, is blended into
+  the trusted pixels: ``out = (1 - w m) * stylized_t + w m * warp(out_{t-1})`` with
+  ``w = temporal_weight`` and ``m`` the mask.
+* Temporal instability (the metric): mean absolute difference between stylized frame t
+  and the warped stylized frame t-1 over trusted pixels, averaged over frames.
+
+Frames are float32 ``(H, W, 3)`` RGB in [0, 1]. Inputs and outputs are video files that
+OpenCV reads/writes (``.mp4`` written as MPEG-4 Part 2) or folders of image frames.
+"""
+
+import os
+import shutil
+import tempfile
+
+import cv2
+import numpy as np
+
+from arbitrary_nst import image_io
+from arbitrary_nst.errors import NSTError
+
+VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".m4v")
+
+
+class VideoError(NSTError):
+    """A video that cannot be read or written as asked."""
+
+
+def read_frames(path, size=None):
+    """Yields the frames of a video file or of a folder of images (sorted by name).
+
+    Args:
+      size: if given, each frame is resized so its longest side is ``size`` pixels.
+
+    Raises:
+      VideoError: unreadable file, no frames, or a frame size that changes mid-stream.
+    """
+    shape = None
+    count = 0
+    for frame in _raw_frames(path):
+        if shape is None:
+            shape = frame.shape
+        elif frame.shape != shape:
+            raise VideoError(f"{path}: frame {count} is {frame.shape[1]}x{frame.shape[0]}, "
+                             f"expected {shape[1]}x{shape[0]} like the first frame")
+        count += 1
+        yield image_io.resize_longest(frame, size) if size else frame
+    if count == 0:
+        raise VideoError(f"{path}: no frames could be read")
+
+
+def _raw_frames(path):
+    if os.path.isdir(path):
+        names = sorted(n for n in os.listdir(path)
+                       if os.path.splitext(n)[1].lower() in image_io.SAVE_FORMATS)
+        for name in names:
+            yield image_io.load_image(os.path.join(path, name))
+        return
+    if not os.path.exists(path):
+        raise VideoError(f"{path}: no such file")
+    capture = cv2.VideoCapture(path)
+    if not capture.isOpened():
+        raise VideoError(f"{path}: not a video OpenCV can read")
+    try:
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            yield cv2.cvtColor(frame, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
+    finally:
+        capture.release()
+
+
+def frame_count(path):
+    """Number of frames a video file or folder announces (0 when unknown)."""
+    if os.path.isdir(path):
+        return len([n for n in os.listdir(path)
+                    if os.path.splitext(n)[1].lower() in image_io.SAVE_FORMATS])
+    capture = cv2.VideoCapture(path)
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else 0
+    capture.release()
+    return max(count, 0)
+
+
+def frame_rate(path, default=25.0):
+    """Frames per second of a video file (``default`` for folders or when unknown)."""
+    if os.path.isdir(path):
+        return default
+    capture = cv2.VideoCapture(path)
+    fps = capture.get(cv2.CAP_PROP_FPS) if capture.isOpened() else 0.0
+    capture.release()
+    return fps if fps and fps > 0 else default
+
+
+class FrameWriter:
+    """Writes frames to a video file or a folder, atomically.
+
+    Frames go to a temporary file (or folder) beside ``path``; :meth:`close` with
+    ``success=True`` renames it into place, otherwise it is deleted, so no half-written
+    video is ever left at ``path``. Use as a context manager.
+    """
+
+    def __init__(self, path, fps):
+        self.path, self.fps = os.fspath(path), fps
+        self.is_folder = not self.path.lower().endswith(VIDEO_EXTENSIONS)
+        parent = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+            raise VideoError(f"{self.path}: cannot write here (no writable folder {parent})")
+        base = "." + os.path.basename(self.path) + ".partial"
+        if self.is_folder:
+            self.temp = tempfile.mkdtemp(prefix=base, dir=parent)
+        else:
+            handle, self.temp = tempfile.mkstemp(prefix=base, suffix=".mp4", dir=parent)
+            os.close(handle)
+        self.writer, self.count = None, 0
+
+    def write(self, frame):
+        pixels = (np.clip(frame, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        if self.is_folder:
+            image_io.save_image(os.path.join(self.temp, f"frame_{self.count:06d}.png"),
+                                pixels.astype(np.float32) / 255.0)
+        else:
+            if self.writer is None:
+                height, width = pixels.shape[:2]
+                self.writer = cv2.VideoWriter(self.temp, cv2.VideoWriter_fourcc(*"mp4v"),
+                                              self.fps, (width, height))
+            self.writer.write(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR))
+        self.count += 1
+
+    def close(self, success):
+        if self.writer is not None:
+            self.writer.release()
+        if success and self.count:
+            if os.path.isdir(self.path) and self.is_folder:
+                shutil.rmtree(self.path)
+            os.replace(self.temp, self.path)
+        elif self.is_folder:
+            shutil.rmtree(self.temp, ignore_errors=True)
+        elif os.path.exists(self.temp):
+            os.remove(self.temp)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.close(success=kind is None)
+
+
+_DIS = None
+
+
+def optical_flow(source, target):
+    """Dense flow ``(H, W, 2)`` (x, y pixels) such that ``source(p) ~ target(p + flow(p))``."""
+    global _DIS
+    if _DIS is None:
+        _DIS = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    gray = [cv2.cvtColor((np.clip(f, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
+            for f in (source, target)]
+    return _DIS.calc(gray[0], gray[1], None)
+
+
+def warp(image, flow):
+    """``image`` sampled at ``p + flow(p)`` (bilinear, borders replicated)."""
+    height, width = flow.shape[:2]
+    grid_x, grid_y = np.meshgrid(np.arange(width, dtype=np.float32),
+                                 np.arange(height, dtype=np.float32))
+    return cv2.remap(image.astype(np.float32), grid_x + flow[..., 0], grid_y + flow[..., 1],
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def motion(previous, current):
+    """How to bring frame t-1 onto frame t: ``(backward_flow, trusted_mask (H, W))``.
+
+    ``warp(x_{t-1}, backward_flow)`` aligns ``x_{t-1}`` with frame t; the mask is 1 where
+    the forward-backward check passes and 0 at occlusions and motion boundaries.
+    """
+    backward = optical_flow(current, previous)
+    forward = optical_flow(previous, current)
+    forward_at = warp(forward, backward)
+    mismatch = np.sum((backward + forward_at) ** 2, axis=-1)
+    scale = np.sum(backward ** 2, axis=-1) + np.sum(forward_at ** 2, axis=-1)
+    trusted = mismatch <= 0.01 * scale + 0.5
+    return backward, trusted.astype(np.float32)
+
+
+def instability(frames, stylized):
+    """Mean absolute difference of stylized frame t and the warped stylized frame t-1 over
+    trusted pixels (flow and mask from the input frames), averaged over frame pairs.
+
+    ``frames`` and ``stylized`` are equal-length iterables of ``(H, W, 3)`` arrays (the
+    stylized ones are resized to the input frames' size).
+    """
+    values = []
+    previous = previous_out = None
+    for frame, out in zip(frames, stylized):
+        out = image_io.resize(out, *frame.shape[:2])
+        if previous is not None:
+            flow, mask = motion(previous, frame)
+            difference = np.abs(out - warp(previous_out, flow)).mean(axis=-1)
+            values.append(float((difference * mask).sum() / max(mask.sum(), 1.0)))
+        previous, previous_out = frame, out
+    if not values:
+        raise VideoError("temporal instability needs at least 2 frames")
+    return float(np.mean(values))
+
+
+def stylize_video(frames, render, temporal_weight=0.6):
+    """Yields stylized frames: ``render(frame)`` blended with the warped previous output.
+
+    Args:
+      frames: iterable of ``(H, W, 3)`` frames.
+      render: ``frame -> stylized frame`` (same size).
+      temporal_weight: ``w`` in [0, 1]; 0 turns temporal consistency off.
+    """
+    previous = previous_out = None
+    for frame in frames:
+        output = render(frame)
+        if previous is not None and temporal_weight > 0:
+            flow, mask = motion(previous, frame)
+            keep = temporal_weight * mask[..., None]
+            output = (1.0 - keep) * output + keep * warp(previous_out, flow)
+        previous, previous_out = frame, output
+        yield output

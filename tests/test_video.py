@@ -1,0 +1,120 @@
+"""Video: frames in and out, optical flow and occlusion, temporal consistency, errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from arbitrary_nst import video
+from conftest import STYLE_PATH
+
+CLIP = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets", "video",
+                    "pedestrians.mp4")
+
+
+def moving_square(frames=6, size=64, step=2):
+    """A textured square moving right by ``step`` px per frame over a gradient."""
+    y, x = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    background = np.stack([x, y, 0.5 * np.ones_like(x)], -1)
+    texture = np.stack([0.5 + 0.5 * np.sin(20 * x), 0.5 + 0.5 * np.cos(17 * y), x * y], -1)
+    clip = []
+    for t in range(frames):
+        frame = background.copy()
+        left = 10 + step * t
+        frame[20:44, left:left + 24] = texture[20:44, 10:34]
+        clip.append(frame.astype(np.float32))
+    return clip
+
+
+def write_clip(path, frames, fps=10):
+    with video.FrameWriter(path, fps) as writer:
+        for frame in frames:
+            writer.write(frame)
+
+
+def test_round_trip_file_and_folder(tmp_path):
+    clip = moving_square()
+    write_clip(tmp_path / "clip.mp4", clip)
+    read = list(video.read_frames(str(tmp_path / "clip.mp4")))
+    assert len(read) == 6 and read[0].shape == (64, 64, 3)
+    assert np.abs(read[3] - clip[3]).mean() < 0.03  # lossy MPEG-4
+    assert video.frame_rate(str(tmp_path / "clip.mp4")) == pytest.approx(10.0)
+    write_clip(tmp_path / "frames", clip)
+    folder = list(video.read_frames(str(tmp_path / "frames")))
+    assert len(folder) == 6 and np.abs(folder[5] - clip[5]).max() <= 1 / 255 + 1e-6
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []
+
+
+def test_flow_recovers_motion_and_masks_occlusions():
+    clip = moving_square(frames=2, step=3)
+    flow, mask = video.motion(clip[0], clip[1])
+    # Inside the square (frame 1 coordinates) the backward flow points 3 px left.
+    assert np.median(flow[24:40, 17:33, 0]) == pytest.approx(-3.0, abs=0.5)
+    aligned = video.warp(clip[0], flow)
+    assert np.abs(aligned - clip[1])[mask > 0].mean() < np.abs(clip[0] - clip[1]).mean()
+    assert mask.mean() > 0.8
+
+
+def test_temporal_blending_cuts_instability():
+    clip = moving_square(frames=8)
+    rng = np.random.default_rng(0)
+
+    def flickering_render(frame):  # a stand-in for a network whose colours jump per frame
+        return np.clip(frame * rng.uniform(0.7, 1.3, size=3), 0, 1).astype(np.float32)
+
+    plain = list(video.stylize_video(clip, flickering_render, temporal_weight=0.0))
+    steady = list(video.stylize_video(clip, flickering_render, temporal_weight=0.8))
+    assert video.instability(clip, steady) < 0.5 * video.instability(clip, plain)
+
+
+def test_bad_inputs_are_named_and_leave_nothing(tmp_path):
+    with pytest.raises(video.VideoError, match="no such file"):
+        list(video.read_frames(str(tmp_path / "missing.mp4")))
+    (tmp_path / "junk.mp4").write_bytes(b"not a video")
+    with pytest.raises(video.VideoError, match="junk.mp4"):
+        list(video.read_frames(str(tmp_path / "junk.mp4")))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(video.VideoError, match="no frames"):
+        list(video.read_frames(str(tmp_path / "empty")))
+    (tmp_path / "sizes").mkdir()
+    for index, size in enumerate((32, 32, 40)):
+        cv2.imwrite(str(tmp_path / "sizes" / f"{index}.png"), np.zeros((size, size, 3), np.uint8))
+    with pytest.raises(video.VideoError, match="frame 2 is 40x40, expected 32x32"):
+        list(video.read_frames(str(tmp_path / "sizes")))
+    with pytest.raises(video.VideoError, match="cannot write here"):
+        video.FrameWriter(str(tmp_path / "nowhere" / "out.mp4"), 10)
+    with pytest.raises(RuntimeError):
+        with video.FrameWriter(str(tmp_path / "broken.mp4"), 10) as writer:
+            writer.write(np.zeros((16, 16, 3), np.float32))
+            raise RuntimeError("interrupted")
+    assert not (tmp_path / "broken.mp4").exists()
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []
+
+
+def test_cli_video_and_evaluate_video_on_the_real_clip(tmp_path):
+    outputs = {}
+    for weight in ("0", "0.85"):
+        outputs[weight] = tmp_path / f"out_{weight}.mp4"
+        done = subprocess.run(
+            [sys.executable, "-m", "arbitrary_nst.cli", "video", "--content", CLIP, "--style",
+             STYLE_PATH, "--size", "96", "--temporal_weight", weight, "--output",
+             str(outputs[weight]), "--noprogress"], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+    scores = {}
+    for weight, path in outputs.items():
+        done = subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", "evaluate-video",
+                               "--content", CLIP, "--stylized", str(path)],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        scores[weight] = json.loads(done.stdout.strip().splitlines()[-1])["instability"]
+    assert len(list(video.read_frames(str(outputs["0"])))) == 60
+    assert scores["0.85"] < scores["0"]
+    done = subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", "video", "--content",
+                           str(tmp_path / "missing.mp4"), "--style", STYLE_PATH, "--output",
+                           str(tmp_path / "x.mp4")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "missing.mp4: no such file" in done.stderr
+    assert not (tmp_path / "x.mp4").exists()
