@@ -133,9 +133,18 @@ def _renderer():
         options["checkpoint"] = FLAGS.checkpoint
     if FLAGS.hub_module:
         options["hub_module"] = FLAGS.hub_module
-    return lambda content: control.stylize(
-        content, styles, weights=weights, alpha=FLAGS.alpha, method=FLAGS.method, mask=mask,
-        preserve_color=FLAGS.preserve_color, color_method=FLAGS.color_method, **options)
+    def render(content, guide=None):
+        extra = {}
+        if guide is not None:  # Gatys in a video: start from and stay near the warped frame
+            extra = {"init_image": guide[0], "temporal_target": guide[0],
+                     "temporal_mask": guide[1],
+                     "temporal_weight": FLAGS.temporal_weight}
+        return control.stylize(
+            content, styles, weights=weights, alpha=FLAGS.alpha, method=FLAGS.method,
+            mask=mask, preserve_color=FLAGS.preserve_color, color_method=FLAGS.color_method,
+            **options, **extra)
+
+    return render
 
 
 def video_command():
@@ -148,7 +157,10 @@ def video_command():
     total = video.frame_count(FLAGS.content)
     with video.FrameWriter(FLAGS.output, video.frame_rate(FLAGS.content)) as writer, \
             progress.progress_bar(total, "video", FLAGS.progress) as bar:
-        for frame in video.stylize_video(frames, render, FLAGS.temporal_weight):
+        gatys = FLAGS.method == "gatys"
+        for frame in video.stylize_video(
+                frames, (render if gatys else lambda frame, guide: render(frame)),
+                FLAGS.temporal_weight, blend=not gatys):
             writer.write(frame)
             bar.update(1)
     logging.info("wrote %s: %d frames", FLAGS.output, writer.count)

@@ -208,6 +208,9 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
         run_content = luminance_as_rgb(content)
         if runner.style_images:
             run_styles = [luminance_as_rgb(s, reference=content) for s in styles]
+        # A video's previous frame guides the luminance-only optimisation in luminance too.
+        options = {key: (luminance_as_rgb(value) if key in ("init_image", "temporal_target")
+                         and value is not None else value) for key, value in options.items()}
     elif preserve_color:
         run_styles = [match_color(s, content) for s in styles]
 

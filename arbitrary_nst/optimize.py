@@ -3,6 +3,7 @@
 The stylized image ``x`` minimises
 
     L(x) = alpha * L_content(x) + beta * L_style(x) + tv_weight * L_tv(x)
+           [+ temporal_weight * L_temporal(x)]   (video, Ruder et al. 2016)
 
 with ``L_content`` the mean squared VGG feature difference to the content image at the
 content layers (averaged over layers), ``L_style = sum_l w_l * mean((G_l(x) - A_l)^2)``
@@ -40,6 +41,9 @@ CONTENT_LAYERS = ("block4_conv2",)
 OPTIMIZERS = ("lbfgs", "adam")
 INITS = ("content", "style", "noise")
 MIN_LEVEL_SIDE = 32
+TEMPORAL_REFERENCE_MSE = 1e-4
+"""Pixel mean squared difference (1% of the range, per pixel) at which the temporal loss
+costs ``temporal_weight`` times the initial objective."""
 
 
 @dataclasses.dataclass
@@ -64,6 +68,14 @@ class GatysSettings:
       arch: "vgg16" or "vgg19".
       seed: seed of the noise initialisation.
       progress: show a progress bar.
+      init_image: if given, start from this ``(H, W, 3)`` image instead of ``init``
+        (video: the previous stylized frame warped to this one).
+      temporal_target, temporal_mask, temporal_weight: Ruder et al.'s temporal loss
+        ``mean(mask * (x - target)^2)`` over pixels, with ``target`` ``(H, W, 3)`` the
+        warped previous stylized frame and ``mask`` ``(H, W)`` in [0, 1] the pixels to
+        trust. ``temporal_weight`` is relative, so it means the same at any size and for
+        any style: a mean squared difference of :data:`TEMPORAL_REFERENCE_MSE` costs
+        ``temporal_weight`` times the rest of the objective at the initial image.
     """
     steps: int = 300
     coarse_steps: int = None
@@ -82,6 +94,10 @@ class GatysSettings:
     arch: str = "vgg16"
     seed: int = 0
     progress: bool = True
+    init_image: np.ndarray = None
+    temporal_target: np.ndarray = None
+    temporal_mask: np.ndarray = None
+    temporal_weight: float = 0.0
 
     def validate(self):
         """Raises UsageError naming the first setting that is out of range."""
@@ -93,7 +109,8 @@ class GatysSettings:
         if self.steps < 1 or self.levels < 1 or (self.coarse_steps or 1) < 1:
             raise UsageError(f"steps={self.steps}, coarse_steps={self.coarse_steps}, "
                              f"levels={self.levels}: expected at least 1")
-        for name in ("content_weight", "style_weight", "tv_weight", "learning_rate", "style_scale"):
+        for name in ("content_weight", "style_weight", "tv_weight", "learning_rate", "style_scale",
+                     "temporal_weight"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name}={getattr(self, name)}: expected a value >= 0")
         if self.style_layer_weights is not None and (
@@ -180,6 +197,7 @@ def gatys_transfer(content, styles, regions=None, settings=None):
         else:
             image = image_io.resize(image, h, w)
         objective = _objective(extractor, settings, level_content, styles, regions)
+        objective.calibrate_temporal(image)
         run = _run_lbfgs if settings.optimizer == "lbfgs" else _run_adam
         final = level == len(sizes) - 1
         steps = settings.steps if final or settings.coarse_steps is None else settings.coarse_steps
@@ -196,6 +214,8 @@ def gatys_transfer(content, styles, regions=None, settings=None):
 
 
 def _initial_image(settings, content, styles):
+    if settings.init_image is not None:
+        return image_io.resize(np.asarray(settings.init_image, np.float32), *content.shape[:2])
     if settings.init == "content":
         return content.copy()
     if settings.init == "style":
@@ -229,6 +249,14 @@ def _objective(extractor, settings, content, styles, regions):
     alpha = tf.constant(settings.content_weight, tf.float32)
     beta = tf.constant(settings.style_weight, tf.float32)
     tv_weight = tf.constant(settings.tv_weight, tf.float32)
+    temporal_weight = tf.Variable(0.0, trainable=False)  # set by calibrate_temporal
+    temporal = None
+    if settings.temporal_target is not None and settings.temporal_weight > 0:
+        mask = (np.ones((height, width), np.float32) if settings.temporal_mask is None
+                else image_io.resize(np.asarray(settings.temporal_mask, np.float32)[..., None],
+                                     height, width)[..., 0])
+        temporal = (tf.constant(image_io.resize(settings.temporal_target, height, width)[None]),
+                    tf.constant(mask[None, :, :, None]))
 
     @tf.function(reduce_retracing=True)
     def loss_and_gradient(image):
@@ -243,10 +271,22 @@ def _objective(extractor, settings, content, styles, regions):
                 for grams, masks in region_targets for layer in settings.style_layers]
             style_loss = tf.add_n(style_terms) if style_terms else tf.constant(0.0)
             tv_loss = losses.total_variation_loss(image)
-            total = alpha * content_loss + beta * style_loss + tv_weight * tv_loss
-        parts = {"total": total, "content": content_loss, "style": style_loss, "tv": tv_loss}
+            temporal_loss = (tf.reduce_mean(temporal[1] * tf.square(image - temporal[0]))
+                             if temporal is not None else tf.constant(0.0))
+            total = (alpha * content_loss + beta * style_loss + tv_weight * tv_loss
+                     + temporal_weight * temporal_loss)
+        parts = {"total": total, "content": content_loss, "style": style_loss, "tv": tv_loss,
+                 "temporal": temporal_loss}
         return total, parts, tape.gradient(total, image)
 
+    def calibrate_temporal(image):
+        """Scales the temporal term relative to the objective at ``image`` (see settings)."""
+        if temporal is not None:
+            temporal_weight.assign(0.0)
+            base = float(loss_and_gradient(tf.constant(image[None]))[0])
+            temporal_weight.assign(settings.temporal_weight * base / TEMPORAL_REFERENCE_MSE)
+
+    loss_and_gradient.calibrate_temporal = calibrate_temporal
     return loss_and_gradient
 
 

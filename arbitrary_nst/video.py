@@ -11,6 +11,9 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
 * Feed-forward methods: the previous *stylized* frame, warped to frame t, is blended into
   the trusted pixels: ``out = (1 - w m) * stylized_t + w m * warp(out_{t-1})`` with
   ``w = temporal_weight`` and ``m`` the mask.
+* Gatys: each frame starts from the warped previous output and its objective gets
+  Ruder's temporal loss ``mean(m * (x - warp(out_{t-1}))^2)`` with the relative weight
+  ``w`` (see :class:`arbitrary_nst.optimize.GatysSettings`).
 * Temporal instability (the metric): mean absolute difference between stylized frame t
   and the warped stylized frame t-1 over trusted pixels, averaged over frames.
 
@@ -29,6 +32,7 @@ from arbitrary_nst import image_io
 from arbitrary_nst.errors import NSTError
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".m4v")
+
 
 
 class VideoError(NSTError):
@@ -213,20 +217,28 @@ def instability(frames, stylized):
     return float(np.mean(values))
 
 
-def stylize_video(frames, render, temporal_weight=0.6):
-    """Yields stylized frames: ``render(frame)`` blended with the warped previous output.
+def stylize_video(frames, render, temporal_weight=0.6, blend=True):
+    """Yields stylized frames, each made consistent with the previous output.
 
     Args:
       frames: iterable of ``(H, W, 3)`` frames.
-      render: ``frame -> stylized frame`` (same size).
-      temporal_weight: ``w`` in [0, 1]; 0 turns temporal consistency off.
+      render: ``(frame, guide) -> stylized frame`` (same size); ``guide`` is None for the
+        first frame (or with ``temporal_weight`` 0), else ``(warped previous output,
+        trusted mask (H, W))``; optimisation methods use it for their temporal loss and
+        initialisation, feed-forward ones ignore it.
+      temporal_weight: in [0, 1]; 0 turns temporal consistency off.
+      blend: mix the warped previous output into the trusted pixels of the rendered frame
+        with weight ``temporal_weight`` (feed-forward methods).
     """
     previous = previous_out = None
     for frame in frames:
-        output = render(frame)
+        guide = None
         if previous is not None and temporal_weight > 0:
             flow, mask = motion(previous, frame)
-            keep = temporal_weight * mask[..., None]
-            output = (1.0 - keep) * output + keep * warp(previous_out, flow)
+            guide = (warp(previous_out, flow), mask)
+        output = render(frame, guide)
+        if guide is not None and blend:
+            keep = temporal_weight * guide[1][..., None]
+            output = (1.0 - keep) * output + keep * guide[0]
         previous, previous_out = frame, output
         yield output
