@@ -36,7 +36,9 @@ setup(
     ],
     extras_require={
         # nbclient + ipykernel execute the notebooks in the test suite.
-        "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0"],
+        # hypothesis fuzzes the image and config loaders.
+        "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0",
+                 "hypothesis==6.155.2"],
     },
     entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
 )

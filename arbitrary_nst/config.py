@@ -129,6 +129,8 @@ def load_config(path, overrides=()):
             raw = yaml.safe_load(f)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
         raise ConfigError(f"{path}: not valid YAML ({reason})") from None
