@@ -70,13 +70,18 @@ class DataConfig:
 
 @dataclasses.dataclass
 class TrainConfig:
-    """Optimiser and schedule."""
+    """Optimiser and schedule.
+
+    ``on_nonfinite``: what a NaN or Inf loss does: ``stop`` (no update, exit with an error
+    naming the loss; the last checkpoint stays the last good state) or ``skip`` the batch.
+    """
     optimizer: str = _field("adam", choices=("adam",))
     learning_rate: float = _field(1e-4, low=0.0)
     learning_rate_decay: float = _field(5e-5, low=0.0)
     steps: int = _field(160000, low=1)
     mixed_precision: bool = False
     xla: bool = False
+    on_nonfinite: str = _field("stop", choices=("stop", "skip"))
 
 
 @dataclasses.dataclass

@@ -26,6 +26,7 @@ from absl import logging
 
 from arbitrary_nst import tasks
 from arbitrary_nst.config import ConfigError
+from arbitrary_nst.errors import NSTError
 from arbitrary_nst.progress import progress_bar
 
 
@@ -47,6 +48,10 @@ def make_strategy(config):
         raise ConfigError(f"distribute.strategy=tpu: no TPU reachable "
                           f"(distribute.tpu={config.distribute.tpu!r}): {reason}") from None
     return tf.distribute.TPUStrategy(resolver)
+
+
+class TrainingError(NSTError):
+    """Training cannot go on (e.g. a non-finite loss)."""
 
 
 def dtype_policy(config):
@@ -82,8 +87,13 @@ def train(config, progress=True):
 
     Returns:
       ``{"step": last step, "losses": [(step, total loss) for each step run now],
-      "model": the trained model, "seconds_per_step": median wall time of the steps
-      after the first (which traces the graph), None if fewer than 2 ran}``.
+      "model": the trained model, "skipped_batches": batches dropped for a non-finite
+      loss, "seconds_per_step": median wall time of the steps after the first (which
+      traces the graph), None if fewer than 2 ran}``.
+
+    Raises:
+      TrainingError: a non-finite loss with ``train.on_nonfinite: stop`` (the default):
+        that step's update is not applied, nothing is saved, the message names the loss.
     """
     strategy = make_strategy(config)
     replicas = strategy.num_replicas_in_sync
@@ -142,16 +152,44 @@ def train(config, progress=True):
         return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
                 for k, v in parts.items()}
 
+    # A copy of the weights and optimiser state from before each step, put back when the
+    # step's loss is not finite (so a NaN batch never reaches the model).
+    state = list(task.variables) + list(optimizer.variables)
+    with strategy.scope():
+        backup = [tf.Variable(v, trainable=False) for v in state]
+
+    @tf.function
+    def save_state():
+        for variable, copy in zip(state, backup):
+            copy.assign(variable)
+
+    @tf.function
+    def restore_state():
+        for variable, copy in zip(state, backup):
+            variable.assign(copy)
+
     stop = _Stop()
     previous = signal.signal(signal.SIGTERM, stop)
-    losses, step_seconds = [], []
+    losses, step_seconds, skipped_batches = [], [], 0
     try:
         with writer.as_default(), progress_bar(config.train.steps - int(step.numpy()),
                                                f"train {config.name}", progress) as bar:
             while int(step.numpy()) < config.train.steps and not stop.requested:
                 started = time.perf_counter()
                 batch = next(iterator)
+                save_state()
                 parts = distributed_step(batch)
+                bad = sorted(k for k, v in parts.items() if not np.isfinite(float(v)))
+                if bad:
+                    restore_state()  # undo the update: back to the last good step
+                    message = (f"step {int(step.numpy()) + 1}: non-finite loss "
+                               + ", ".join(f"{k}={float(parts[k])}" for k in bad))
+                    if config.train.on_nonfinite == "stop":
+                        raise TrainingError(f"{config.checkpoint.dir}: {message}; stopped, "
+                                            "the last checkpoint is the last good state")
+                    logging.warning("%s; batch skipped (train.on_nonfinite=skip)", message)
+                    skipped_batches += 1
+                    continue
                 step.assign_add(1)
                 current = int(step.numpy())
                 losses.append((current, float(parts["total"])))
@@ -175,6 +213,7 @@ def train(config, progress=True):
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
     return {"step": int(step.numpy()), "losses": losses, "model": task.model,
+            "skipped_batches": skipped_batches,
             "seconds_per_step": float(np.median(step_seconds[1:])) if len(step_seconds) > 1
             else None}
 

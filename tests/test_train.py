@@ -162,3 +162,37 @@ def test_two_local_workers_end_with_identical_weights(tiny_config_path):
     for name in first.files:
         np.testing.assert_array_equal(first[name], second[name])
     assert _latest_step(root / "multi") == 3
+
+
+@pytest.mark.parametrize("policy", ["stop", "skip"])
+def test_nonfinite_loss_stops_or_skips(tiny_config_path, monkeypatch, policy):
+    """A bad batch injected at the 5th loss evaluation (its loss becomes NaN)."""
+    import tensorflow as tf
+
+    from arbitrary_nst import tasks
+    from arbitrary_nst.train import TrainingError
+    original = tasks.AdaINTask.loss
+    calls = tf.Variable(0)
+
+    def poisoned(self, batch):
+        parts = original(self, batch)
+        calls.assign_add(1)
+        bad = tf.where(tf.equal(calls, 5), float("nan"), 1.0)
+        return {**parts, "style": parts["style"] * bad, "total": parts["total"] * bad}
+
+    monkeypatch.setattr(tasks.AdaINTask, "loss", poisoned)
+    path, root = tiny_config_path
+    run_dir = root / f"nan_{policy}"
+    config = load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=8",
+                                "checkpoint.every_steps=2", f"train.on_nonfinite={policy}"])
+    if policy == "stop":
+        with pytest.raises(TrainingError, match="step 5: non-finite loss style=nan, total=nan"):
+            train(config, progress=False)
+        assert _latest_step(run_dir) == 4  # the last good state, nothing written after
+        resumed = train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=6"]),
+                        progress=False)
+        assert np.all(np.isfinite([loss for _, loss in resumed["losses"]]))
+    else:
+        result = train(config, progress=False)
+        assert result["step"] == 8 and result["skipped_batches"] == 1
+        assert np.all(np.isfinite([loss for _, loss in result["losses"]]))
