@@ -34,14 +34,9 @@ def _images(config, source, exclude, seed_offset, start):
                               exclude=exclude, start=start)
 
 
-class AdaINTask:
-    """AdaIN: random (content crop, style crop) pairs; the decoder trains."""
-
-    def __init__(self, config, dtype_policy=None):
-        self.config = config
-        self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy)
-        self.variables = self.model.decoder.trainable_variables
-        self.checkpoint_items = {"decoder": self.model.decoder}
+class _PairTask:
+    """Trains on random (content crop, style crop) pairs; subclasses set ``model``,
+    ``variables`` and ``checkpoint_items`` and say how the model renders a pair."""
 
     def dataset(self, start):
         config = self.config
@@ -51,13 +46,25 @@ class AdaINTask:
 
     def loss(self, batch):
         content, style = batch
-        return self.model.loss(content, style, self.config.model.style_weight,
-                               self.config.model.content_weight)
+        return self.model.loss(content, style, content_weight=self.config.model.content_weight,
+                               style_weight=self.config.model.style_weight)
 
     def preview(self, batch):
         content, style = batch
-        output = self.model.transfer(content, *self.model.style_statistics(style))
-        return tf.concat([content, style, output], axis=2)
+        return tf.concat([content, style, self.render(content, style)], axis=2)
+
+
+class AdaINTask(_PairTask):
+    """AdaIN: the decoder trains."""
+
+    def __init__(self, config, dtype_policy=None):
+        self.config = config
+        self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy)
+        self.variables = self.model.decoder.trainable_variables
+        self.checkpoint_items = {"decoder": self.model.decoder}
+
+    def render(self, content, style):
+        return self.model.transfer(content, *self.model.style_statistics(style))
 
 
 class MultiStyleTask:
@@ -105,9 +112,9 @@ class MultiStyleTask:
         return tf.concat([content, self.model.stylize(content, style_weights)], axis=2)
 
 
-class ArbitraryTask:
-    """Ghiasi et al.'s model fine-tuned from the imported weights on (content, style)
-    pairs; the style predictor and the transformer both train."""
+class ArbitraryTask(_PairTask):
+    """Ghiasi et al.'s model fine-tuned from the imported weights; the style predictor and
+    the transformer both train."""
 
     def __init__(self, config, dtype_policy=None):
         self.config = config
@@ -117,17 +124,8 @@ class ArbitraryTask:
         self.checkpoint_items = {"predictor": self.model.predictor,
                                  "transformer": self.model.transformer}
 
-    dataset = AdaINTask.dataset
-
-    def loss(self, batch):
-        content, style = batch
-        return self.model.loss(content, style, self.config.model.content_weight,
-                               self.config.model.style_weight)
-
-    def preview(self, batch):
-        content, style = batch
-        output = self.model.stylize(content, self.model.style_vector(style))
-        return tf.concat([content, style, output], axis=2)
+    def render(self, content, style):
+        return self.model.stylize(content, self.model.style_vector(style))
 
 
 TASKS = {"adain": AdaINTask, "multistyle": MultiStyleTask, "arbitrary": ArbitraryTask}
