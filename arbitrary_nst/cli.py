@@ -4,7 +4,7 @@ Commands::
 
   arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
       [--style_weights 0.7,0.3] [--method gatys|adain|multistyle|arbitrary] [--size 512]
-      [--alpha 1] [--checkpoint RUN_DIR] [--steps N] [--content_weight A]
+      [--alpha 1] [--checkpoint RUN_DIR] [--tile_size 1024] [--steps N] [--content_weight A]
       [--style_weight B] [--preserve_color] [--mask PATH] --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
@@ -27,8 +27,8 @@ import time
 
 from absl import app, flags, logging
 
-from arbitrary_nst import (config, control, data, export, image_io, metrics, progress, train,
-                           video)
+from arbitrary_nst import (config, control, data, export, feedforward, image_io, metrics,
+                           progress, train, video)
 from arbitrary_nst.errors import NSTError, UsageError
 
 FLAGS = flags.FLAGS
@@ -56,6 +56,11 @@ flags.DEFINE_boolean("preserve_color", False, "Keep the content image's colours.
 flags.DEFINE_enum("color_method", "luminance", ["luminance", "histogram"],
                   "How --preserve_color works: luminance-only transfer or colour matching.")
 flags.DEFINE_float("alpha", 1.0, "Content/style trade-off for feed-forward methods.")
+flags.DEFINE_integer("tile_size", None, "adain / multistyle / arbitrary: images whose long "
+                     "side is larger are rendered in tiles of this many pixels with "
+                     "whole-image statistics (default 1024, adain 512; 0 = never tile).")
+flags.DEFINE_integer("tile_overlap", None, "Overlap of neighbouring tiles in pixels "
+                     "(default 128).")
 flags.DEFINE_integer("steps", None, "Gatys: optimiser iterations per level (default 300).")
 flags.DEFINE_float("content_weight", None, "Gatys: content weight alpha (default 1e4).")
 flags.DEFINE_float("style_weight", None, "Gatys: style weight beta (default 1).")
@@ -64,7 +69,8 @@ flags.DEFINE_enum("optimizer", None, ["lbfgs", "adam"], "Gatys: optimiser (defau
 flags.DEFINE_float("learning_rate", None, "Gatys: Adam step size (default 0.02).")
 flags.DEFINE_enum("init", None, ["content", "style", "noise"],
                   "Gatys: initial image (default content).")
-flags.DEFINE_integer("levels", None, "Gatys: coarse-to-fine levels (default 1 = off).")
+flags.DEFINE_integer("levels", None, "Gatys: coarse-to-fine levels (default: 1 up to 512 "
+                     "px, then one more per doubling of the size).")
 flags.DEFINE_integer("coarse_steps", None, "Gatys: iterations at each coarser level "
                      "(default: same as --steps).")
 flags.DEFINE_integer("seed", None, "Gatys: seed of the noise initialisation.")
@@ -129,6 +135,12 @@ def _renderer():
     if misplaced:
         raise UsageError(f"--{misplaced[0]} applies to --method gatys only "
                          f"(this run uses --method {FLAGS.method})")
+    for name in feedforward.TILING_OPTIONS:
+        if getattr(FLAGS, name) is not None:
+            if name not in control.METHODS[FLAGS.method].options:
+                raise UsageError(f"--{name} applies to --method adain, multistyle and "
+                                 f"arbitrary only (this run uses --method {FLAGS.method})")
+            options[name] = getattr(FLAGS, name)
     if FLAGS.checkpoint:
         options["checkpoint"] = FLAGS.checkpoint
     if FLAGS.hub_module:

@@ -55,9 +55,12 @@ class Method:
 
 METHODS = {
     "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings))),
-    "adain": Method(feedforward.run_adain, ("checkpoint",), alpha=True),
-    "multistyle": Method(feedforward.run_multistyle, ("checkpoint",), style_images=False),
-    "arbitrary": Method(feedforward.run_arbitrary, ("checkpoint",), alpha=True),
+    "adain": Method(feedforward.run_adain, ("checkpoint",) + feedforward.TILING_OPTIONS,
+                    alpha=True),
+    "multistyle": Method(feedforward.run_multistyle,
+                         ("checkpoint",) + feedforward.TILING_OPTIONS, style_images=False),
+    "arbitrary": Method(feedforward.run_arbitrary, ("checkpoint",) + feedforward.TILING_OPTIONS,
+                        alpha=True),
     "hub": Method(export.run_hub, ("hub_module",)),
 }
 
@@ -221,7 +224,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
     if unstyled:
         keep = unstyled[0][..., None]
         output = keep * content + (1.0 - keep) * output
-    return np.clip(output, 0.0, 1.0).astype(np.float32)
+    output = np.asarray(output, np.float32)
+    return np.clip(output, 0.0, 1.0, out=output)  # in place: no copy of a large image
 
 
 def interpolation_grid(content, styles, steps=5, method="arbitrary", **kwargs):

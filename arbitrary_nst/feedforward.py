@@ -15,37 +15,74 @@ and the blend of ``styles`` it gets, or None for no style).
   regions are rendered separately and composited.
 
 ``options["checkpoint"]``: a training run directory (``arbitrary-nst train``) to load
-instead of the shipped weights.
+instead of the shipped weights. Content larger than ``options["tile_size"]`` (default
+:data:`arbitrary_nst.tiling.TILE_SIZE`, :data:`ADAIN_TILE_SIZE` for AdaIN; 0 = never)
+is rendered in tiles overlapping by ``options["tile_overlap"]`` with whole-image
+(thumbnail) statistics, see
+:mod:`arbitrary_nst.tiling`.
 """
 
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import pretrained, tasks
+from arbitrary_nst import pretrained, tasks, tiling
 from arbitrary_nst.errors import UsageError
+
+TILING_OPTIONS = ("tile_size", "tile_overlap")
+ADAIN_TILE_SIZE = 512
+"""AdaIN's default tile: its VGG encoder and decoder at 1024 px tiles peak at ~2.4 GB (the
+transformers' at ~0.9 GB), and 512 px tiles are no slower here."""
+
+
+def tiling_for(content, options, default_tile_size=tiling.TILE_SIZE):
+    """``(tile_size, overlap)`` if ``content`` ``(H, W, 3)`` is to be tiled, else None."""
+    tile_size = options.get("tile_size", default_tile_size)
+    overlap = options.get("tile_overlap", tiling.OVERLAP)
+    if not tile_size:
+        return None
+    tiling.check_tiling(tile_size, overlap)
+    return (tile_size, overlap) if max(content.shape[:2]) > tile_size else None
+
+
+def transform(model, content, condition, options):
+    """``model.stylize`` of one ``(H, W, 3)`` image with ``condition`` ``(1, D)``; tiled
+    with thumbnail statistics when the image is larger than the tile size."""
+    tiles = tiling_for(content, options)
+    if tiles is None:
+        return model.stylize(content[None], condition).numpy()[0]
+    return tiling.thumbnail_normalized(model.transformer)(content, condition, *tiles)
 
 
 def run_adain(content, styles, regions, options):
     """AdaIN with blending, regions and ``options["alpha"]``."""
     checkpoint = options.get("checkpoint")
     model = tasks.load_model(checkpoint, "adain") if checkpoint else pretrained.adain()
-    statistics = [model.style_statistics(style[None]) for style in styles]
-    own = model.style_statistics(content[None])
+    tiles = tiling_for(content, options, ADAIN_TILE_SIZE)
+    # The content's relu4_1 statistics: of the thumbnail when tiled (a full-size VGG pass
+    # is what tiling avoids), else computed inside the transfer (None).
+    own = None
+    if tiles is not None:
+        own = model.content_statistics(tiling.thumbnail(content)[None])
+    style_statistics = [model.style_statistics(style[None]) for style in styles]
     means, stds = [], []
     for region in regions:
         if region.style_weights is None:  # keeps the content's own statistics
-            mean, std = own
+            mean, std = own if own is not None else model.style_statistics(content[None])
         else:
-            mean = sum(w * s[0] for w, s in zip(region.style_weights, statistics))
-            std = sum(w * s[1] for w, s in zip(region.style_weights, statistics))
+            mean = sum(w * s[0] for w, s in zip(region.style_weights, style_statistics))
+            std = sum(w * s[1] for w, s in zip(region.style_weights, style_statistics))
         means.append(mean)
         stds.append(std)
-    masks = None
+    means, stds, alpha = tf.concat(means, 0), tf.concat(stds, 0), options.get("alpha", 1.0)
+    arrays = (content,)
     if regions[0].mask is not None:
-        masks = np.stack([region.mask for region in regions])
-    output = model.transfer(content[None], tf.concat(means, 0), tf.concat(stds, 0),
-                            options.get("alpha", 1.0), masks)
-    return output.numpy()[0]
+        arrays += (np.stack([region.mask for region in regions], axis=-1),)
+
+    def render(image, masks=None):  # masks (H, W, R)
+        masks = None if masks is None else np.moveaxis(masks, -1, 0)
+        return model.transfer(image[None], means, stds, alpha, masks, own).numpy()[0]
+
+    return render(*arrays) if tiles is None else tiling.render_tiled(arrays, render, *tiles)
 
 
 def run_multistyle(content, styles, regions, options):
@@ -61,7 +98,7 @@ def run_multistyle(content, styles, regions, options):
         vector = np.zeros((1, model.num_styles), np.float32)
         for index, weight in zip(styles, style_weights):
             vector[0, index] += weight
-        return model.stylize(content[None], vector).numpy()[0]
+        return transform(model, content, vector, options)
 
     return composite(content, regions, render)
 
@@ -69,6 +106,8 @@ def run_multistyle(content, styles, regions, options):
 def composite(content, regions, render):
     """Sums ``render(region.style_weights)`` weighted by each region's mask (the content
     itself where a region has no style); one region without a mask is just rendered."""
+    if len(regions) == 1 and regions[0].mask is None:
+        return render(regions[0].style_weights)
     output = np.zeros_like(content)
     for region in regions:
         rendered = content if region.style_weights is None else render(region.style_weights)
@@ -89,6 +128,6 @@ def run_arbitrary(content, styles, regions, options):
         vector = sum(w * v for w, v in zip(style_weights, vectors))
         if own is not None:
             vector = alpha * vector + (1.0 - alpha) * own
-        return model.stylize(content[None], vector).numpy()[0]
+        return transform(model, content, vector, options)
 
     return composite(content, regions, render)

@@ -5,8 +5,10 @@ Feature maps are float32 ``(N, H, W, C)``.
 * :func:`instance_norm`: normalise each sample's channels over positions (Ulyanov 2016).
 * :func:`adain`: adaptive instance normalisation, ``sigma_s * (x - mu_x) / sigma_x + mu_s``
   (Huang & Belongie 2017), with an ``alpha`` trade-off towards the content features.
-* :class:`ConditionalInstanceNorm`: one ``(gamma, beta)`` per style; a style-weight vector
-  mixes them convexly (Dumoulin et al. 2017).
+* :class:`ConditionedNorm`: instance norm followed by an affine map chosen by a
+  condition (style weights, a style vector); :class:`ConditionalInstanceNorm` is the one
+  with one ``(gamma, beta)`` per style, mixed convexly by a style-weight vector
+  (Dumoulin et al. 2017).
 * :class:`ReflectionConv2D`: reflection padding then a 'valid' convolution, so borders get
   no zero-padding artefacts.
 * :func:`pad_to_multiple`: lets fully convolutional networks take any image size.
@@ -35,7 +37,8 @@ def instance_norm(features, epsilon=EPSILON):
     return (features - mean[:, None, None, :]) / std[:, None, None, :]
 
 
-def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON):
+def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON,
+          content_statistics=None):
     """Gives ``content_features`` the style's channel statistics.
 
     Args:
@@ -44,16 +47,46 @@ def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON):
         :func:`arbitrary_nst.losses.mean_std`, or a weighted blend of several styles').
       alpha: 1 gives the style's statistics, 0 returns the content features unchanged,
         values between interpolate linearly.
+      content_statistics: optional ``(mean, std)``, each ``(1, C)``, to normalise with
+        instead of ``content_features``' own (e.g. a whole image's, when the features are
+        one tile of it).
 
     Returns:
       ``(N, H, W, C)`` features.
     """
-    normalized = instance_norm(content_features, epsilon)
+    if content_statistics is None:
+        normalized = instance_norm(content_features, epsilon)
+    else:
+        mean, std = content_statistics
+        normalized = (content_features - mean[:, None, None, :]) / std[:, None, None, :]
     stylized = normalized * style_std[:, None, None, :] + style_mean[:, None, None, :]
     return alpha * stylized + (1.0 - alpha) * content_features
 
 
-class ConditionalInstanceNorm(tf.keras.layers.Layer):
+class ConditionedNorm(tf.keras.layers.Layer):
+    """Instance norm, then a per-channel scale and shift that depend on a condition.
+
+    Call as ``layer(features (N, H, W, C), condition (N, D))``. Subclasses define
+    :meth:`affine`; tiled inference (:mod:`arbitrary_nst.tiling`) reuses it with
+    whole-image statistics in place of each tile's own.
+    """
+
+    def __init__(self, epsilon=EPSILON, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def call(self, features, condition):
+        return self.affine(instance_norm(features, self.epsilon), condition)
+
+    def affine(self, normalized, condition):
+        """Scales and shifts ``normalized`` ``(N, H, W, C)`` for ``condition`` ``(N, D)``."""
+        raise NotImplementedError
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
+
+
+class ConditionalInstanceNorm(ConditionedNorm):
     """Instance norm whose scale and shift are a weighted mix of ``num_styles`` pairs.
 
     Call as ``layer(features, style_weights)`` with ``style_weights`` of shape
@@ -64,17 +97,17 @@ class ConditionalInstanceNorm(tf.keras.layers.Layer):
         super().__init__(**kwargs)
         self.num_styles = num_styles
 
-    def build(self, features_shape, style_weights_shape=None):
+    def build(self, features_shape, condition_shape=None):
         channels = features_shape[-1]
         self.gamma = self.add_weight(name="gamma", shape=(self.num_styles, channels),
                                      initializer="ones")
         self.beta = self.add_weight(name="beta", shape=(self.num_styles, channels),
                                     initializer="zeros")
 
-    def call(self, features, style_weights):
-        gamma = tf.matmul(style_weights, self.gamma)[:, None, None, :]
-        beta = tf.matmul(style_weights, self.beta)[:, None, None, :]
-        return instance_norm(features) * gamma + beta
+    def affine(self, normalized, condition):
+        gamma = tf.matmul(condition, self.gamma)[:, None, None, :]
+        beta = tf.matmul(condition, self.beta)[:, None, None, :]
+        return normalized * gamma + beta
 
     def get_config(self):
         return {**super().get_config(), "num_styles": self.num_styles}

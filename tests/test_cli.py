@@ -66,6 +66,12 @@ def test_usage_errors(tmp_path):
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--steps", "5", "--output", output)
     assert done.returncode == 1 and "--steps applies to --method gatys only" in done.stderr
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--method",
+                   "gatys", "--tile_size", "512", "--output", output)
+    assert done.returncode == 1 and "--tile_size applies to --method adain" in done.stderr
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+                   "--tile_size", "100", "--output", output)
+    assert done.returncode == 1 and "tile_size 100: expected a multiple of 8" in done.stderr
     done = run_cli("paint")
     assert done.returncode == 2 and "expected one command" in done.stderr
     assert os.listdir(tmp_path) == []
@@ -112,6 +118,8 @@ def test_feed_forward_methods(tmp_path):
     outputs = {}
     for name, args in (("adain", ["--style", STYLE_PATH, "--alpha", "0.6"]),
                        ("adain_full", ["--style", STYLE_PATH]),
+                       ("arbitrary_tiled", ["--style", STYLE_PATH, "--tile_size", "64",
+                                            "--tile_overlap", "16"]),
                        ("multistyle", ["--style", "3", "--style", "12",
                                        "--style_weights", "0.3,0.7"])):
         outputs[name] = tmp_path / f"{name}.png"

@@ -77,7 +77,13 @@ class AdaIN(tf.Module):
         """Channel mean and std at relu4_1, each ``(N, 512)``, of ``(N, H, W, 3)`` images."""
         return losses.mean_std(self.encode(style_images)[BOTTLENECK])
 
-    def transfer(self, content, style_mean, style_std, alpha=1.0, masks=None):
+    def content_statistics(self, content):
+        """:meth:`style_statistics` of ``content`` ``(N, H, W, 3)`` padded as
+        :meth:`transfer` pads it (to a multiple of 8)."""
+        return self.style_statistics(layers.pad_to_multiple(content, 8)[0])
+
+    def transfer(self, content, style_mean, style_std, alpha=1.0, masks=None,
+                 content_statistics=None):
         """Stylizes ``content`` ``(N, H, W, 3)`` with target channel statistics at relu4_1.
 
         Args:
@@ -93,14 +99,16 @@ class AdaIN(tf.Module):
         padded, height, width = layers.pad_to_multiple(content, 8)
         features = self.encode(padded)[BOTTLENECK]
         if masks is None:
-            target = layers.adain(features, style_mean, style_std, alpha)
+            target = layers.adain(features, style_mean, style_std, alpha,
+                                  content_statistics=content_statistics)
         else:
             masks, _, _ = layers.pad_to_multiple(
                 tf.convert_to_tensor(masks, tf.float32)[..., None], 8)
             small = tf.image.resize(masks, tf.shape(features)[1:3], method="area")
             target = tf.add_n([
                 small[r][None] * layers.adain(features, style_mean[r:r + 1],
-                                              style_std[r:r + 1], alpha)
+                                              style_std[r:r + 1], alpha,
+                                              content_statistics=content_statistics)
                 for r in range(small.shape[0])])
         return tf.clip_by_value(self.decoder(target)[:, :height, :width, :], 0.0, 1.0)
 

@@ -30,17 +30,16 @@ MOBILENET_V2_BLOCKS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2
                        (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
 
 
-class StyleNorm(tf.keras.layers.Layer):
+class StyleNorm(layers.ConditionedNorm):
     """Instance norm with ``gamma = style @ Wg + bg`` and ``beta = style @ Wb + bb``.
 
     Call as ``layer(features (N, H, W, C), style_vector (N, STYLE_DIM))``.
     """
 
     def __init__(self, epsilon=1e-3, **kwargs):
-        super().__init__(**kwargs)
-        self.epsilon = epsilon
+        super().__init__(epsilon, **kwargs)
 
-    def build(self, features_shape, style_vector_shape=None):
+    def build(self, features_shape, condition_shape=None):
         channels = features_shape[-1]
         self.gamma = tf.keras.layers.Dense(channels, name="gamma", dtype=self.dtype_policy,
                                            bias_initializer="ones")
@@ -48,14 +47,10 @@ class StyleNorm(tf.keras.layers.Layer):
         self.gamma.build((None, STYLE_DIM))
         self.beta.build((None, STYLE_DIM))
 
-    def call(self, features, style_vector):
-        normalized = layers.instance_norm(features, self.epsilon)
-        gamma = self.gamma(style_vector)[:, None, None, :]
-        beta = self.beta(style_vector)[:, None, None, :]
+    def affine(self, normalized, condition):
+        gamma = self.gamma(condition)[:, None, None, :]
+        beta = self.beta(condition)[:, None, None, :]
         return normalized * gamma + beta
-
-    def get_config(self):
-        return {**super().get_config(), "epsilon": self.epsilon}
 
 
 @dataclasses.dataclass(frozen=True)
