@@ -138,10 +138,21 @@ def save_image(path, image):
         array = array[0]
     if array.ndim != 3 or array.shape[-1] != 3:
         raise ImageError(f"{path}: expected an (H, W, 3) image to save, got shape {array.shape}")
-    pixels = np.round(np.clip(np.nan_to_num(array), 0.0, 1.0) * 255.0).astype(np.uint8)
+    pixels = to_uint8(array)
     options = {"quality": 95} if SAVE_FORMATS[extension] in ("JPEG", "WEBP") else {}
     write_atomically(path, lambda f: Image.fromarray(pixels).save(
         f, format=SAVE_FORMATS[extension], **options))
+
+
+def to_uint8(image, rows=256):
+    """``(H, W, C)`` floats in [0, 1] (NaN = 0, clipped) to uint8 0..255, converted
+    ``rows`` rows at a time so a large image needs no full-size float temporaries."""
+    pixels = np.empty(image.shape, np.uint8)
+    for start in range(0, image.shape[0], rows):
+        chunk = np.nan_to_num(np.asarray(image[start:start + rows], np.float32))
+        np.clip(chunk, 0.0, 1.0, out=chunk)
+        pixels[start:start + rows] = np.round(chunk * 255.0)
+    return pixels
 
 
 def check_save_path(path):
@@ -165,11 +176,12 @@ def resize(image, height, width):
     Uses bilinear interpolation with antialiasing when shrinking. Returns float32 in the
     input's value range (a numpy array for numpy input, a tensor for tensor input).
     """
-    is_numpy = isinstance(image, np.ndarray)
     resized = tf.image.resize(tf.convert_to_tensor(image, tf.float32), (height, width),
                               method="bilinear", antialias=True)
-    resized = tf.clip_by_value(resized, 0.0, 1.0)
-    return resized.numpy() if is_numpy else resized
+    if not isinstance(image, np.ndarray):
+        return tf.clip_by_value(resized, 0.0, 1.0)
+    array = resized.numpy()
+    return np.clip(array, 0.0, 1.0, out=array)  # in place: large images are not copied
 
 
 def size_for_longest(shape, longest):

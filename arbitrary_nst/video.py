@@ -128,7 +128,7 @@ class FrameWriter:
         self.writer, self.count = None, 0
 
     def write(self, frame):
-        pixels = (np.clip(frame, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        pixels = image_io.to_uint8(frame)
         if self.is_folder:
             image_io.save_image(os.path.join(self.temp, f"frame_{self.count:06d}.png"),
                                 pixels.astype(np.float32) / 255.0)
@@ -167,7 +167,7 @@ def optical_flow(source, target):
     global _DIS
     if _DIS is None:
         _DIS = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    gray = [cv2.cvtColor((np.clip(f, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
+    gray = [cv2.cvtColor(image_io.to_uint8(f), cv2.COLOR_RGB2GRAY)
             for f in (source, target)]
     return _DIS.calc(gray[0], gray[1], None)
 
