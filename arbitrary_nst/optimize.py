@@ -19,7 +19,9 @@ losses). Spatial control uses guided Gram matrices: one style (or none) per mask
 Optimisers: L-BFGS (``scipy.optimize`` L-BFGS-B, pixels bounded to [0, 1]) and Adam
 (lr 0.02, beta_1 0.99, epsilon 0.1 as in the tutorial, pixels clipped to [0, 1]).
 Coarse-to-fine: ``levels`` > 1 first optimises at 1/2**(levels-1) of the size, then
-upsamples the result and continues at each doubled size.
+upsamples the result and continues at each doubled size. By default (``levels=None``)
+images up to :data:`SINGLE_LEVEL_SIDE` px run at full size only and larger ones add a
+level per doubling, so high-resolution output starts from a converged coarse image.
 
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
@@ -41,6 +43,7 @@ CONTENT_LAYERS = ("block4_conv2",)
 OPTIMIZERS = ("lbfgs", "adam")
 INITS = ("content", "style", "noise")
 MIN_LEVEL_SIDE = 32
+SINGLE_LEVEL_SIDE = 512
 TEMPORAL_REFERENCE_MSE = 1e-4
 """Pixel mean squared difference (1% of the range, per pixel) at which the temporal loss
 costs ``temporal_weight`` times the initial objective."""
@@ -61,7 +64,8 @@ class GatysSettings:
       optimizer: "lbfgs" or "adam".
       learning_rate: Adam's step size (pixels are in [0, 1]).
       init: start from the "content" image, the (resized) first "style" image, or "noise".
-      levels: coarse-to-fine levels; 1 optimises at full size only.
+      levels: coarse-to-fine levels; 1 optimises at full size only; None chooses
+        :func:`automatic_levels` from the image size.
       style_scale: style images are resized so their longest side is this times the
         current level's longest side.
       stop_at_loss: stop the last level as soon as the total loss is at most this.
@@ -76,6 +80,8 @@ class GatysSettings:
         trust. ``temporal_weight`` is relative, so it means the same at any size and for
         any style: a mean squared difference of :data:`TEMPORAL_REFERENCE_MSE` costs
         ``temporal_weight`` times the rest of the objective at the initial image.
+      snapshots: iterations of the full-size level after which a copy of the image is
+        kept in :attr:`GatysResult.snapshots` (e.g. for loss-versus-iterations curves).
     """
     steps: int = 300
     coarse_steps: int = None
@@ -88,7 +94,7 @@ class GatysSettings:
     optimizer: str = "lbfgs"
     learning_rate: float = 0.02
     init: str = "content"
-    levels: int = 1
+    levels: int = None
     style_scale: float = 1.0
     stop_at_loss: float = None
     arch: str = "vgg16"
@@ -98,6 +104,7 @@ class GatysSettings:
     temporal_target: np.ndarray = None
     temporal_mask: np.ndarray = None
     temporal_weight: float = 0.0
+    snapshots: tuple = ()
 
     def validate(self):
         """Raises UsageError naming the first setting that is out of range."""
@@ -106,7 +113,8 @@ class GatysSettings:
                              + ", ".join(OPTIMIZERS))
         if self.init not in INITS:
             raise UsageError(f"init {self.init!r}: expected one of {', '.join(INITS)}")
-        if self.steps < 1 or self.levels < 1 or (self.coarse_steps or 1) < 1:
+        if self.steps < 1 or (self.levels is not None and self.levels < 1) or (
+                self.coarse_steps or 1) < 1:
             raise UsageError(f"steps={self.steps}, coarse_steps={self.coarse_steps}, "
                              f"levels={self.levels}: expected at least 1")
         for name in ("content_weight", "style_weight", "tv_weight", "learning_rate", "style_scale",
@@ -142,17 +150,28 @@ class GatysResult:
     """The stylized image ``(H, W, 3)`` in [0, 1] and the optimisation history.
 
     ``history`` holds one ``(level, iteration, seconds_since_start, total_loss)`` per
-    iteration; ``final_losses`` the total and each part of the last image's loss.
+    iteration; ``final_losses`` the total and each part of the last image's loss;
+    ``snapshots`` ``{iteration: image}`` for the iterations in ``GatysSettings.snapshots``.
     """
     image: np.ndarray
     history: list
     final_losses: dict
+    snapshots: dict = dataclasses.field(default_factory=dict)
 
 
 def feature_extractor(settings):
     """The VGG extractor for the settings' layers, shared by every call in the process."""
     return shared_extractor(tuple(settings.content_layers) + tuple(settings.style_layers),
                             settings.arch)
+
+
+def automatic_levels(longest_side):
+    """1 up to :data:`SINGLE_LEVEL_SIDE` px, then one more level per doubling (the
+    coarsest level is at most that size): 1024 px -> 2, 2048 -> 3, 4096 -> 4."""
+    levels = 1
+    while longest_side > SINGLE_LEVEL_SIDE * 2 ** (levels - 1):
+        levels += 1
+    return levels
 
 
 def level_sizes(height, width, levels):
@@ -187,9 +206,9 @@ def gatys_transfer(content, styles, regions=None, settings=None):
     extractor = feature_extractor(settings)
     height, width = content.shape[:2]
     image = None
-    history = []
+    history, snapshots = [], {}
     start = time.perf_counter()
-    sizes = level_sizes(height, width, settings.levels)
+    sizes = level_sizes(height, width, settings.levels or automatic_levels(max(height, width)))
     for level, (h, w) in enumerate(sizes):
         level_content = image_io.resize(content, h, w)
         if image is None:
@@ -203,14 +222,16 @@ def gatys_transfer(content, styles, regions=None, settings=None):
         steps = settings.steps if final or settings.coarse_steps is None else settings.coarse_steps
         description = f"gatys {settings.optimizer} {w}x{h}"
         with progress_bar(steps, description, settings.progress) as bar:
-            def record(iteration, loss):
+            def record(iteration, loss, current):
                 history.append((level, iteration, time.perf_counter() - start, loss))
                 bar.update(1, loss=loss)
+                if final and iteration in settings.snapshots:
+                    snapshots[iteration] = current()
                 return final and settings.stop_at_loss is not None and (
                     loss <= settings.stop_at_loss)
             image = run(objective, image, steps, settings, record)
     parts = {k: float(v) for k, v in objective(tf.constant(image[None]))[1].items()}
-    return GatysResult(image, history, parts)
+    return GatysResult(image, history, parts, snapshots)
 
 
 def _initial_image(settings, content, styles):
@@ -291,7 +312,8 @@ def _objective(extractor, settings, content, styles, regions):
 
 
 def _run_lbfgs(objective, image, steps, settings, record):
-    """L-BFGS-B over the pixels with bounds [0, 1]; ``record(i, loss)`` may ask to stop."""
+    """L-BFGS-B over the pixels with bounds [0, 1]; ``record(i, loss, current_image)``
+    may ask to stop."""
     shape = (1,) + image.shape
     state = {"iteration": 0, "loss": None}
 
@@ -300,9 +322,10 @@ def _run_lbfgs(objective, image, steps, settings, record):
         state["loss"] = float(total)
         return state["loss"], gradient.numpy().astype(np.float64).ravel()
 
-    def callback(_):
+    def callback(flat):
         state["iteration"] += 1
-        if record(state["iteration"], state["loss"]):
+        current = lambda: flat.reshape(image.shape).astype(np.float32)  # noqa: E731
+        if record(state["iteration"], state["loss"], current):
             raise StopIteration
 
     result = scipy.optimize.minimize(
@@ -321,6 +344,6 @@ def _run_adam(objective, image, steps, settings, record):
         total, _, gradient = objective(tf.convert_to_tensor(variable))
         optimizer.apply_gradients([(gradient, variable)])
         variable.assign(tf.clip_by_value(variable, 0.0, 1.0))
-        if record(iteration, float(total)):
+        if record(iteration, float(total), lambda: variable.numpy()[0]):
             break
     return variable.numpy()[0]

@@ -5,8 +5,8 @@ import pytest
 
 from arbitrary_nst import losses
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.optimize import (GatysSettings, Region, feature_extractor, gatys_transfer,
-                                    level_sizes)
+from arbitrary_nst.optimize import (GatysSettings, Region, automatic_levels, feature_extractor,
+                                    gatys_transfer, level_sizes)
 
 
 def quick(**overrides):
@@ -17,9 +17,14 @@ def quick(**overrides):
 
 @pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
 def test_total_loss_falls(content64, style64, optimizer):
-    result = gatys_transfer(content64, [style64], settings=quick(optimizer=optimizer))
+    result = gatys_transfer(content64, [style64],
+                            settings=quick(optimizer=optimizer, snapshots=(5, 25)))
     first, last = result.history[0][3], result.history[-1][3]
     assert last < 0.6 * first, (first, last)
+    # Snapshots are the image after those iterations: the last one is the result.
+    assert sorted(result.snapshots) == [5, 25]
+    np.testing.assert_allclose(result.snapshots[25], result.image, atol=1e-6)
+    assert np.abs(result.snapshots[5] - result.image).mean() > 1e-3
     assert result.image.shape == content64.shape and result.image.dtype == np.float32
     assert 0.0 <= result.image.min() and result.image.max() <= 1.0
     assert len(result.history) == 25
@@ -56,6 +61,8 @@ def test_inits(content64, style64):
 def test_coarse_to_fine_runs_every_level(content64, style64):
     assert level_sizes(480, 640, 3) == [(120, 160), (240, 320), (480, 640)]
     assert level_sizes(48, 64, 3) == [(48, 64)]  # levels under 32 px are skipped
+    assert [automatic_levels(n) for n in (64, 512, 513, 1024, 2048, 4096, 8192)] == [
+        1, 1, 2, 2, 3, 4, 5]
     content = np.repeat(np.repeat(content64, 2, 0), 2, 1)  # (96, 128)
     result = gatys_transfer(content, [style64], settings=quick(steps=10, levels=2))
     assert [h[0] for h in result.history] == [0] * 10 + [1] * 10
