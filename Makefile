@@ -1,5 +1,5 @@
 # Shortcuts; each target is one documented command.
-.PHONY: install demo test bench-gatys bench-adain compare
+.PHONY: install demo test bench-gatys bench-adain bench-speed compare highres
 
 install:
 	pip install -e ".[test]"
@@ -17,5 +17,11 @@ bench-gatys:
 bench-adain:
 	python experiments/benchmark_adain.py
 
+bench-speed:
+	python experiments/benchmark_speed.py
+
 compare:
 	python experiments/compare_methods.py
+
+highres:
+	python experiments/highres.py

@@ -1,4 +1,5 @@
-"""Install with ``pip install -e .`` (``.[test]`` adds the test tools)."""
+"""Install with ``pip install -e .`` (``.[test]`` adds the test tools, ``.[experiments]``
+the plotting library of the experiment scripts' curves)."""
 
 from setuptools import find_packages, setup
 
@@ -39,6 +40,9 @@ setup(
         # hypothesis fuzzes the image and config loaders.
         "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0",
                  "hypothesis==6.155.2"],
+        # Loss curves in experiments/compare_methods.py (the rest of the figures are
+        # image grids made with numpy and Pillow).
+        "experiments": ["matplotlib==3.11.2"],
     },
     entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
 )

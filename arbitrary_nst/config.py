@@ -23,14 +23,15 @@ class ConfigError(NSTError):
     """An experiment config or override that does not fit the schema."""
 
 
-def _field(default, low=None, high=None, choices=None):
+def setting(default, low=None, high=None, choices=None):
+    """A dataclass field with a default and the range or choices :func:`load_yaml` checks."""
     return dataclasses.field(default=default,
                              metadata={"low": low, "high": high, "choices": choices})
 
 
-def _names():
-    """A field holding a list of strings (file-name patterns), empty by default."""
-    return dataclasses.field(default_factory=list, metadata={})
+def list_setting(default=()):
+    """A field holding a list (of strings or integers), ``default`` copied for each use."""
+    return dataclasses.field(default_factory=lambda: list(default), metadata={})
 
 
 @dataclasses.dataclass
@@ -40,12 +41,12 @@ class ModelConfig:
     ``num_styles`` (multistyle): 0 = as many as the style images found; ``transformer``
     (multistyle): channel widths, see :data:`arbitrary_nst.models.multistyle.SHAPES`.
     """
-    type: str = _field("adain", choices=("adain", "multistyle", "arbitrary"))
-    arch: str = _field("vgg16", choices=("vgg16", "vgg19"))
-    content_weight: float = _field(1.0, low=0.0)
-    style_weight: float = _field(10.0, low=0.0)
-    num_styles: int = _field(0, low=0)
-    transformer: str = _field("paper", choices=("paper", "lite"))
+    type: str = setting("adain", choices=("adain", "multistyle", "arbitrary"))
+    arch: str = setting("vgg16", choices=("vgg16", "vgg19"))
+    content_weight: float = setting(1.0, low=0.0)
+    style_weight: float = setting(10.0, low=0.0)
+    num_styles: int = setting(0, low=0)
+    transformer: str = setting("paper", choices=("paper", "lite"))
 
 
 @dataclasses.dataclass
@@ -59,13 +60,13 @@ class DataConfig:
     """
     content: str = ""
     style: str = ""
-    resize: int = _field(512, low=16)
-    crop: int = _field(256, low=16)
-    batch_size: int = _field(8, low=1)
-    style_size: int = _field(256, low=16)
+    resize: int = setting(512, low=16)
+    crop: int = setting(256, low=16)
+    batch_size: int = setting(8, low=1)
+    style_size: int = setting(256, low=16)
     seed: int = 0
-    content_exclude: list[str] = _names()
-    style_exclude: list[str] = _names()
+    content_exclude: list[str] = list_setting()
+    style_exclude: list[str] = list_setting()
 
 
 @dataclasses.dataclass
@@ -75,19 +76,19 @@ class TrainConfig:
     ``on_nonfinite``: what a NaN or Inf loss does: ``stop`` (no update, exit with an error
     naming the loss; the last checkpoint stays the last good state) or ``skip`` the batch.
     """
-    optimizer: str = _field("adam", choices=("adam",))
-    learning_rate: float = _field(1e-4, low=0.0)
-    learning_rate_decay: float = _field(5e-5, low=0.0)
-    steps: int = _field(160000, low=1)
+    optimizer: str = setting("adam", choices=("adam",))
+    learning_rate: float = setting(1e-4, low=0.0)
+    learning_rate_decay: float = setting(5e-5, low=0.0)
+    steps: int = setting(160000, low=1)
     mixed_precision: bool = False
     xla: bool = False
-    on_nonfinite: str = _field("stop", choices=("stop", "skip"))
+    on_nonfinite: str = setting("stop", choices=("stop", "skip"))
 
 
 @dataclasses.dataclass
 class DistributeConfig:
     """tf.distribute strategy: one device, several GPUs, several machines, or a TPU."""
-    strategy: str = _field("default", choices=("default", "mirrored", "multi_worker", "tpu"))
+    strategy: str = setting("default", choices=("default", "mirrored", "multi_worker", "tpu"))
     tpu: str = ""
 
 
@@ -95,15 +96,15 @@ class DistributeConfig:
 class CheckpointConfig:
     """Where and how often the trainer saves."""
     dir: str = "runs/experiment"
-    every_steps: int = _field(1000, low=1)
-    keep: int = _field(3, low=1)
+    every_steps: int = setting(1000, low=1)
+    keep: int = setting(3, low=1)
 
 
 @dataclasses.dataclass
 class SummaryConfig:
     """TensorBoard cadence."""
-    every_steps: int = _field(100, low=1)
-    image_every_steps: int = _field(1000, low=1)
+    every_steps: int = setting(100, low=1)
+    image_every_steps: int = setting(1000, low=1)
 
 
 @dataclasses.dataclass
@@ -129,6 +130,17 @@ def load_config(path, overrides=()):
     Raises:
       ConfigError: unreadable file, bad YAML, unknown key, wrong type or range.
     """
+    config = load_yaml(path, ExperimentConfig, overrides)
+    if config.data.resize < config.data.crop:
+        raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
+                          f"data.crop={config.data.crop}")
+    return config
+
+
+def load_yaml(path, schema, overrides=()):
+    """Reads the YAML file ``path`` into the dataclass ``schema`` (fields made with
+    :func:`setting` carry ranges and choices; nested dataclasses are sections), applies
+    ``overrides`` ("a.b=value"), and returns the instance. Raises ConfigError."""
     try:
         with open(path, encoding="utf-8") as f:
             raw = yaml.safe_load(f)
@@ -144,12 +156,9 @@ def load_config(path, overrides=()):
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of sections at the top level, "
                           f"got {type(raw).__name__}")
-    config = _build(ExperimentConfig, raw, path, "")
+    config = _build(schema, raw, path, "")
     for override in overrides:
         _apply_override(config, override, path)
-    if config.data.resize < config.data.crop:
-        raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
-                          f"data.crop={config.data.crop}")
     return config
 
 
@@ -180,8 +189,11 @@ def _suggestion(key, valid):
 def _check_value(field, kind, value, path, dotted):
     expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
     if typing.get_origin(kind) is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {dotted}={value!r}: expected a list of strings")
+        item = typing.get_args(kind)[0]
+        if not isinstance(value, list) or not all(
+                isinstance(v, item) and not isinstance(v, bool) for v in value):
+            raise ConfigError(f"{path}: {dotted}={value!r}: expected a list of "
+                              + ("strings" if item is str else "integers"))
         return value
     if kind is float and isinstance(value, str):
         try:

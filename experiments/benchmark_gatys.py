@@ -3,32 +3,37 @@
 Measures, on the bundled sample pair (Brandenburg Gate photo, Starry Night):
 
 1. seconds per iteration of L-BFGS and Adam at 256 and 512 px (longest side), averaged
-   over ``--timing_steps`` iterations after one warm-up run;
+   over ``timing_steps`` iterations after one warm-up run;
 2. in one run at 256 px: Adam (lr 0.02, as TensorFlow's style transfer tutorial) for
-   ``--adam_steps`` (1000) steps, then L-BFGS alone and L-BFGS with coarse-to-fine
-   (``--coarse_steps`` iterations at 128 px, then 256 px), each for at most
-   ``--lbfgs_steps`` iterations at 256 px. For the total loss Adam has after 250, 500
+   ``adam_steps`` (1000) steps, then L-BFGS alone and L-BFGS with coarse-to-fine
+   (``coarse_steps`` iterations at 128 px, then 256 px), each for at most
+   ``lbfgs_steps`` iterations at 256 px. For the total loss Adam has after 250, 500
    and 1000 steps, the table gives the wall time each L-BFGS run needs to reach it, as a
    ratio of Adam's time to get there. Times include building the objective at each level.
 
-Usage: python experiments/benchmark_gatys.py [--adam_steps 1000] [--output PATH]
+Settings: configs/experiments/benchmark_gatys.yaml. Writes experiments/results/benchmark_gatys.md.
+Usage: python experiments/benchmark_gatys.py [--set adam_steps=200]
 """
 
+import dataclasses
 import os
 import platform
 
-from absl import app, flags
+from absl import app
+from common import load_settings, result_path
 
 from arbitrary_nst import SAMPLES_DIR, image_io
+from arbitrary_nst.config import setting
 from arbitrary_nst.optimize import GatysSettings, gatys_transfer
 
-FLAGS = flags.FLAGS
-flags.DEFINE_integer("adam_steps", 1000, "Adam steps whose final loss L-BFGS must reach.")
-flags.DEFINE_integer("timing_steps", 10, "Iterations timed for seconds per iteration.")
-flags.DEFINE_integer("lbfgs_steps", 600, "Most L-BFGS iterations at 256 px.")
-flags.DEFINE_integer("coarse_steps", 300, "L-BFGS iterations at 128 px before 256 px.")
-flags.DEFINE_string("output", os.path.join(os.path.dirname(__file__), "results",
-                                           "benchmark_gatys.md"), "Markdown report.")
+
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/benchmark_gatys.yaml."""
+    adam_steps: int = setting(1000, low=4)  # Adam steps whose final loss L-BFGS must reach
+    timing_steps: int = setting(10, low=1)  # iterations timed for seconds per iteration
+    lbfgs_steps: int = setting(600, low=1)  # most L-BFGS iterations at 256 px
+    coarse_steps: int = setting(300, low=1)  # L-BFGS iterations at 128 px before 256 px
 
 
 def seconds_per_iteration(content, style, optimizer, steps):
@@ -46,6 +51,7 @@ def first_time_at_or_below(history, target, level):
 
 def main(argv):
     del argv
+    settings = load_settings(Settings, "benchmark_gatys")
     content_full = image_io.load_image(os.path.join(SAMPLES_DIR, "brandenburg_gate.jpg"))
     style = image_io.load_image(os.path.join(SAMPLES_DIR, "starry_night.jpg"))
     lines = ["# Gatys transfer benchmark", "",
@@ -56,30 +62,28 @@ def main(argv):
     for size in (256, 512):
         content = image_io.resize_longest(content_full, size)
         for optimizer in ("lbfgs", "adam"):
-            spi = seconds_per_iteration(content, style, optimizer, FLAGS.timing_steps)
+            spi = seconds_per_iteration(content, style, optimizer, settings.timing_steps)
             print(f"{size} px {optimizer}: {spi:.3f} s/iteration", flush=True)
             lines.append(f"| {size} | {optimizer} | {spi:.3f} |")
 
     content = image_io.resize_longest(content_full, 256)
     adam = gatys_transfer(content, [style], settings=GatysSettings(
-        steps=FLAGS.adam_steps, optimizer="adam", learning_rate=0.02))
-    checkpoints = [n for n in (FLAGS.adam_steps // 4, FLAGS.adam_steps // 2, FLAGS.adam_steps)]
+        steps=settings.adam_steps, optimizer="adam", learning_rate=0.02))
+    checkpoints = [settings.adam_steps // 4, settings.adam_steps // 2, settings.adam_steps]
     targets = [(n, adam.history[n - 1][3], adam.history[n - 1][2]) for n in checkpoints]
     for n, loss, seconds in targets:
         print(f"Adam {n} steps at 256 px: loss {loss:.4g} after {seconds:.1f} s", flush=True)
     runs = {}
     for label, levels in (("L-BFGS 256 px", 1), ("L-BFGS 128 -> 256 px", 2)):
         runs[label] = gatys_transfer(content, [style], settings=GatysSettings(
-            steps=FLAGS.lbfgs_steps, coarse_steps=FLAGS.coarse_steps, levels=levels,
+            steps=settings.lbfgs_steps, coarse_steps=settings.coarse_steps, levels=levels,
             stop_at_loss=targets[-1][1]))
-        image_io.save_image(os.path.join(os.path.dirname(FLAGS.output),
-                                         f"benchmark_gatys_lbfgs_levels{levels}.png"),
+        image_io.save_image(result_path(f"benchmark_gatys_lbfgs_levels{levels}.png"),
                             runs[label].image)
-    image_io.save_image(os.path.join(os.path.dirname(FLAGS.output),
-                                     "benchmark_gatys_adam.png"), adam.image)
+    image_io.save_image(result_path("benchmark_gatys_adam.png"), adam.image)
     lines += ["", "Time to reach the total loss Adam (lr 0.02) has after N steps at 256 px "
               "(ratio = L-BFGS wall time / Adam wall time; '-' = not reached within "
-              f"{FLAGS.lbfgs_steps} L-BFGS iterations at 256 px):", "",
+              f"{settings.lbfgs_steps} L-BFGS iterations at 256 px):", "",
               "| Adam steps | Adam loss | Adam time (s) | " + " | ".join(
                   f"{label} time (s) | ratio" for label in runs) + " |",
               "|---" * (3 + 2 * len(runs)) + "|"]
@@ -97,9 +101,10 @@ def main(argv):
         lines.append(f"{label}: final loss {final[3]:.4g} after {final[1]} iterations at the "
                      f"last level, {final[2]:.1f} s in all.")
         print(lines[-1], flush=True)
-    with open(FLAGS.output, "w", encoding="utf-8") as report:
+    output = result_path("benchmark_gatys.md")
+    with open(output, "w", encoding="utf-8") as report:
         report.write("\n".join(lines) + "\n")
-    print(f"wrote {FLAGS.output}")
+    print(f"wrote {output}")
 
 
 if __name__ == "__main__":

@@ -1,35 +1,37 @@
 """Video benchmark: frames/s, peak memory and temporal instability.
 
-1. Makes a synthetic clip of moving textured shapes (``--frames`` frames, 256x256) and a
+1. Makes a synthetic clip of moving textured shapes (``frames`` frames, 256x256) and a
    10x shorter one, stylizes each in a fresh process with ``arbitrary-nst video``
    (default method) and reports frames/s and the process's peak RSS: streaming means the
    long clip should need about the same memory as the short one.
 2. Temporal instability (``arbitrary-nst evaluate-video``) with and without temporal
    consistency on the shared clip (``../shared/assets/video/pedestrians.mp4``) and on the
-   synthetic clip, for each ``--weights`` value.
+   synthetic clip, for each ``weights`` value.
 
 Writes experiments/results/benchmark_video.md.
-Usage: python experiments/benchmark_video.py [--frames 300]
+Settings: configs/experiments/benchmark_video.yaml.
+Usage: python experiments/benchmark_video.py [--set frames=100]
 """
 
+import dataclasses
 import json
 import os
 import platform
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 
 import numpy as np
-from absl import app, flags
+from absl import app
+from common import asset, load_settings, result_path, run_cli
 
 from arbitrary_nst import SAMPLES_DIR, video
-from common import ASSETS, RESULTS
+from arbitrary_nst.config import list_setting, setting
 
-FLAGS = flags.FLAGS
-flags.DEFINE_integer("frames", 300, "Frames of the long synthetic clip.")
-flags.DEFINE_list("weights", ["0", "0.6", "0.85"], "Temporal weights to compare.")
+
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/benchmark_video.yaml."""
+    frames: int = setting(300, low=20)  # frames of the long synthetic clip
+    weights: list[str] = list_setting(["0", "0.6", "0.85"])  # temporal weights compared
 
 STYLE = os.path.join(SAMPLES_DIR, "starry_night.jpg")
 
@@ -50,18 +52,9 @@ def synthetic_clip(path, frames, size=256):
             writer.write(frame)
 
 
-def cli(*args):
-    """Runs ``arbitrary-nst`` in a fresh process; returns (stdout, seconds, peak RSS MiB)."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", *map(str, args)],
-                          capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return done.stdout, seconds, peak
-
-
 def main(argv):
     del argv
+    settings = load_settings(Settings, "benchmark_video")
     lines = ["# Video benchmark", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU; default "
              "method (arbitrary), Starry Night, 256 px frames.", "",
@@ -69,10 +62,10 @@ def main(argv):
              "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as folder:
         timings = []
-        for frames in (FLAGS.frames // 10, FLAGS.frames):
+        for frames in (settings.frames // 10, settings.frames):
             clip = os.path.join(folder, f"synthetic_{frames}.mp4")
             synthetic_clip(clip, frames)
-            _, seconds, peak = cli("video", "--content", clip, "--style", STYLE, "--size",
+            _, seconds, peak = run_cli("video", "--content", clip, "--style", STYLE, "--size",
                                    256, "--output", os.path.join(folder, "out.mp4"),
                                    "--noprogress")
             timings.append((frames, seconds))
@@ -80,26 +73,25 @@ def main(argv):
                          f"{peak:.0f} |")
             print(lines[-1], flush=True)
         (short, short_s), (long, long_s) = timings
-        lines += ["", "Peak RSS is the largest of the child processes so far (each run is a "
-                  "fresh process; the short clip runs first). Stylization rate without the "
+        lines += ["", "Peak RSS is that process's own (each run is a fresh process). "
+                  "Stylization rate without the "
                   f"start-up (weights, tracing): {(long - short) / (long_s - short_s):.1f} "
                   "frames/s (the two clips' difference).", "",
                   "| clip | temporal weight | instability |", "|---|---|---|"]
-        clips = {"shared pedestrians.mp4 (60 frames)": os.path.join(ASSETS, "video",
-                                                                     "pedestrians.mp4"),
-                 f"synthetic ({FLAGS.frames // 10} frames)":
-                     os.path.join(folder, f"synthetic_{FLAGS.frames // 10}.mp4")}
+        clips = {"shared pedestrians.mp4 (60 frames)": asset("video/pedestrians.mp4"),
+                 f"synthetic ({settings.frames // 10} frames)":
+                     os.path.join(folder, f"synthetic_{settings.frames // 10}.mp4")}
         for label, clip in clips.items():
-            for weight in FLAGS.weights:
+            for weight in settings.weights:
                 output = os.path.join(folder, f"out_{weight}.mp4")
-                cli("video", "--content", clip, "--style", STYLE, "--size", 256,
+                run_cli("video", "--content", clip, "--style", STYLE, "--size", 256,
                     "--temporal_weight", weight, "--output", output, "--noprogress")
-                stdout, _, _ = cli("evaluate-video", "--content", clip, "--stylized", output)
+                stdout, _, _ = run_cli("evaluate-video", "--content", clip, "--stylized", output)
                 value = json.loads(stdout.strip().splitlines()[-1])["instability"]
                 lines.append(f"| {label} | {weight} | {value:.4f} |")
                 print(lines[-1], flush=True)
     report = "\n".join(lines) + "\n"
-    with open(os.path.join(RESULTS, "benchmark_video.md"), "w", encoding="utf-8") as f:
+    with open(result_path("benchmark_video.md"), "w", encoding="utf-8") as f:
         f.write(report)
     print(report)
 

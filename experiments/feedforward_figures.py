@@ -8,25 +8,29 @@ Writes to experiments/results/:
   result, the style only inside the plant's mask, and with the photo's colours;
 * ``multistyle_styles.png``: the photo in 8 of the 26 built-in styles and a 50/50 blend.
 
-Usage: python experiments/feedforward_figures.py [--assets ../shared/assets] [--size 256]
+Settings: configs/experiments/feedforward_figures.yaml.
+Usage: python experiments/feedforward_figures.py [--assets ../shared/assets] [--set size=128]
 """
 
-import os
+import dataclasses
 
 import numpy as np
-from absl import app, flags
+from absl import app
+from common import asset, load_settings, result_path, side_by_side
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io
-from common import ASSETS, RESULTS, side_by_side
+from arbitrary_nst.config import list_setting, setting
 
-FLAGS = flags.FLAGS
-flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
-flags.DEFINE_integer("size", 256, "Longest side of the outputs.")
 
-CORNERS = ("styles/hokusai_the_great_wave_off_kanagawa.jpg",
-           "styles/kandinsky_composition_viii.jpg", "styles/gogh_starry_night.jpg",
-           "styles/renoir_bal_du_moulin_de_la_galette.jpg")
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/feedforward_figures.yaml."""
+    size: int = setting(256, low=32)
+    corners: list[str] = list_setting([
+        "styles/hokusai_the_great_wave_off_kanagawa.jpg",
+        "styles/kandinsky_composition_viii.jpg", "styles/gogh_starry_night.jpg",
+        "styles/renoir_bal_du_moulin_de_la_galette.jpg"])
 
 
 def tile(grid, gap=4):
@@ -42,23 +46,23 @@ def tile(grid, gap=4):
 
 def main(argv):
     del argv
-    asset = lambda name: os.path.join(FLAGS.assets, name)  # noqa: E731
-    content = nst.load_image(asset("content/cat.jpg"), size=FLAGS.size)
-    wave = nst.load_image(asset(CORNERS[0]))
+    settings = load_settings(Settings, "feedforward_figures")
+    content = nst.load_image(asset("content/cat.jpg"), size=settings.size)
+    wave = nst.load_image(asset(settings.corners[0]))
     strip = [np.concatenate([content] + [nst.stylize(content, [wave], method=method,
                                                      alpha=alpha)
                                          for alpha in (0.0, 0.25, 0.5, 0.75, 1.0)], axis=1)
              for method in ("adain", "arbitrary")]
-    nst.save_image(os.path.join(RESULTS, "alpha_strip.png"), side_by_side(strip))
+    nst.save_image(result_path("alpha_strip.png"), side_by_side(strip))
 
     small = nst.load_image(asset("content/chateaudeChambord.jpg"), size=160)
-    corners = [nst.load_image(asset(name)) for name in CORNERS]
+    corners = [nst.load_image(asset(name)) for name in settings.corners]
     for method in ("adain", "arbitrary"):
         grid = nst.interpolation_grid(small, corners, steps=5, method=method)
-        nst.save_image(os.path.join(RESULTS, f"interpolation_grid_{method}.png"), tile(grid))
+        nst.save_image(result_path(f"interpolation_grid_{method}.png"), tile(grid))
 
-    plant = nst.load_image(asset("masks/plant.jpg"), size=FLAGS.size)
-    mask = nst.load_image(asset("masks/plant_matte.png"), size=FLAGS.size).mean(axis=-1)
+    plant = nst.load_image(asset("masks/plant.jpg"), size=settings.size)
+    mask = nst.load_image(asset("masks/plant_matte.png"), size=settings.size).mean(axis=-1)
     starry = nst.load_image(asset("styles/gogh_starry_night.jpg"))
     rows = []
     for method, style in (("adain", starry), ("arbitrary", starry), ("multistyle", 7)):
@@ -66,13 +70,13 @@ def main(argv):
             [plant, nst.stylize(plant, [style], method=method),
              nst.stylize(plant, [style], method=method, mask=mask),
              nst.stylize(plant, [style], method=method, preserve_color=True)], axis=1))
-    nst.save_image(os.path.join(RESULTS, "feedforward_controls.png"), side_by_side(rows))
+    nst.save_image(result_path("feedforward_controls.png"), side_by_side(rows))
 
     photo = nst.load_image(asset("content/horse.jpg"), size=160)
     panels = [nst.stylize(photo, [index], method="multistyle") for index in range(0, 24, 3)]
     panels.append(nst.stylize(photo, [3, 12], weights=[0.5, 0.5], method="multistyle"))
     panels = [image_io.resize(p, *panels[0].shape[:2]) for p in [photo] + panels]
-    nst.save_image(os.path.join(RESULTS, "multistyle_styles.png"),
+    nst.save_image(result_path("multistyle_styles.png"),
                    tile(np.stack(panels).reshape(2, 5, *panels[0].shape)))
 
 

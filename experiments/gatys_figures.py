@@ -6,49 +6,56 @@ Writes to experiments/results/:
 * ``gatys_controls.png``: photo | Starry Night inside the plant's mask only |
   colour preservation by luminance-only transfer | by colour matching.
 
-Usage: python experiments/gatys_figures.py [--assets ../shared/assets]
+Settings: configs/experiments/gatys_figures.yaml.
+Usage: python experiments/gatys_figures.py [--assets ../shared/assets] [--set size=128]
 """
 
+import dataclasses
 import json
-import os
 
 import numpy as np
-from absl import app, flags
+from absl import app
+from common import PAIRS, asset, load_settings, result_path, side_by_side
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io
-from common import ASSETS, PAIRS, RESULTS, side_by_side
+from arbitrary_nst.config import setting
 
-FLAGS = flags.FLAGS
-flags.DEFINE_string("assets", ASSETS, "The shared assets folder.")
-flags.DEFINE_integer("size", 256, "Longest side of the outputs.")
 
-SETTINGS = dict(method="gatys", steps=100, levels=2, coarse_steps=100, progress=False)
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/gatys_figures.yaml: output size and L-BFGS schedule."""
+    size: int = setting(256, low=32)
+    levels: int = setting(2, low=1)
+    steps: int = setting(100, low=1)
+    coarse_steps: int = setting(100, low=1)
 
 
 def main(argv):
     del argv
-    asset = lambda name: os.path.join(FLAGS.assets, name)  # noqa: E731
+    settings = load_settings(Settings, "gatys_figures")
+    options = dict(method="gatys", steps=settings.steps, levels=settings.levels,
+                   coarse_steps=settings.coarse_steps, progress=False)
     rows = []
     for content_name, style_name in PAIRS:
-        content = nst.load_image(asset(content_name), size=FLAGS.size)
+        content = nst.load_image(asset(content_name), size=settings.size)
         style = nst.load_image(asset(style_name))
-        output = nst.stylize(content, [style], **SETTINGS)
+        output = nst.stylize(content, [style], **options)
         print(json.dumps({"content": content_name, "style": style_name,
                           **nst.evaluate_pair(content, style, output)}), flush=True)
         rows.append(np.concatenate(
             [content, image_io.resize(style, *content.shape[:2]), output], axis=1))
-    nst.save_image(os.path.join(RESULTS, "gatys_shared_pairs.png"), side_by_side(rows))
+    nst.save_image(result_path("gatys_shared_pairs.png"), side_by_side(rows))
 
-    content = nst.load_image(asset("masks/plant.jpg"), size=FLAGS.size)
-    mask = nst.load_image(asset("masks/plant_matte.png"), size=FLAGS.size).mean(axis=-1)
+    content = nst.load_image(asset("masks/plant.jpg"), size=settings.size)
+    mask = nst.load_image(asset("masks/plant_matte.png"), size=settings.size).mean(axis=-1)
     style = nst.load_image(asset("styles/gogh_starry_night.jpg"))
     panels = [content,
-              nst.stylize(content, [style], mask=mask, **SETTINGS),
-              nst.stylize(content, [style], preserve_color=True, **SETTINGS),
+              nst.stylize(content, [style], mask=mask, **options),
+              nst.stylize(content, [style], preserve_color=True, **options),
               nst.stylize(content, [style], preserve_color=True, color_method="histogram",
-                          **SETTINGS)]
-    nst.save_image(os.path.join(RESULTS, "gatys_controls.png"), np.concatenate(panels, 1))
+                          **options)]
+    nst.save_image(result_path("gatys_controls.png"), np.concatenate(panels, 1))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,78 @@
+"""The experiment scripts: each reads a complete YAML in configs/experiments/, and two of
+them run end to end at tiny settings (writing to a temporary results folder)."""
+
+import dataclasses
+import importlib
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from arbitrary_nst import config
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+EXPERIMENTS = os.path.join(ROOT, "experiments")
+SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_video",
+           "compare_methods", "feedforward_figures", "gatys_figures", "highres",
+           "quickstart_figure"]
+
+
+@pytest.fixture(scope="module")
+def modules():
+    sys.path.insert(0, EXPERIMENTS)
+    try:
+        yield {name: importlib.import_module(name) for name in SCRIPTS}
+    finally:
+        sys.path.remove(EXPERIMENTS)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_settings_file_is_complete(modules, name):
+    """The YAML names every setting (it is the record of what produced the results)."""
+    schema = modules[name].Settings
+    path = os.path.join(ROOT, "configs", "experiments", f"{name}.yaml")
+    with open(path, encoding="utf-8") as f:
+        written = set(yaml.safe_load(f))
+    assert written == {field.name for field in dataclasses.fields(schema)}
+    assert isinstance(config.load_yaml(path, schema), schema)
+
+
+def test_unknown_setting_is_named(modules, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("sizes: [256]\ntile_sise: 512\n")
+    with pytest.raises(config.ConfigError, match="unknown key tile_sise; did you mean "
+                                                 "'tile_size'"):
+        config.load_yaml(str(path), modules["highres"].Settings)
+
+
+def run_script(name, results, *settings):
+    done = subprocess.run(
+        [sys.executable, os.path.join(EXPERIMENTS, f"{name}.py"), "--results", str(results),
+         *[f"--set={value}" for value in settings]], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with open(os.path.join(results, f"{name}.md"), encoding="utf-8") as f:
+        return f.read()
+
+
+def test_highres_tiny(tmp_path):
+    report = run_script("highres", tmp_path, "methods=[arbitrary]", "sizes=[96,160]",
+                        "tile_size=64", "tile_overlap=16", "gatys_sizes=[]",
+                        "seam_size=160", "crop=32")
+    rows = re.findall(r"\| arbitrary \| (\d+) \| (\d+)x(\d+) \| (\d+) \| ([\d.]+) \| (\d+) \|",
+                      report)
+    assert [(r[0], r[1]) for r in rows] == [("96", "96"), ("160", "160")]
+    assert int(rows[1][3]) > 1 and all(float(r[4]) > 0 and int(r[5]) > 100 for r in rows)
+    whole, own = (float(m) for m in re.findall(r"statistics.*? \| ([\d.]+) \| [\d.]+ \|",
+                                                report))
+    assert whole < own
+    assert os.path.exists(tmp_path / "highres_seams.png")
+
+
+def test_speed_table_tiny(tmp_path):
+    report = run_script("benchmark_speed", tmp_path, "sizes=[64]", "repeats=1",
+                        "methods=[arbitrary,multistyle,gatys]", "gatys_steps=2")
+    for method in ("arbitrary", "multistyle", "gatys"):
+        assert float(re.search(rf"\| {method} \| ([\d.]+) \|", report).group(1)) > 0
