@@ -4,13 +4,14 @@
    as a user runs it (``arbitrary-nst stylize --size N``, a fresh process each, so the
    peak RSS is that run's); images above ``tile_size`` are tiled with thumbnail
    statistics (``arbitrary_nst/tiling.py``). Gatys at ``gatys_sizes`` (coarse-to-fine).
-2. Seams at ``seam_size`` px (arbitrary): one untiled pass, tiles with the whole image's
-   statistics (what the command does) and tiles with their own statistics (the naive
-   way), compared as mean and max absolute difference from the untiled pass; figure: the
-   same crop around a corner where four tiles meet.
-3. The same corner crop of the largest arbitrary output at full resolution.
-
-Writes experiments/results/highres.md and highres_*.png.
+   Also a crop of the largest arbitrary output at full resolution around a tile corner.
+   Writes experiments/results/highres.md and highres_largest_crop.png (skipped when
+   ``methods`` and ``gatys_sizes`` are empty).
+2. Seams at ``seam_size`` px (arbitrary): one untiled pass against tiles normalised with
+   the whole image's statistics at full size, with a thumbnail's (what the command does)
+   and with each tile's own (the naive way): mean and max absolute difference and the
+   tile-to-tile spread; figure: the same crop around a corner where four tiles meet.
+   Writes highres_seams.md and highres_seams.png (skipped when ``seam_size`` is 0).
 Usage: python experiments/highres.py [--assets ../shared/assets] [--set sizes=[1024]]
 """
 
@@ -45,7 +46,7 @@ class Settings:
     gatys_sizes: list[int] = list_setting([1024, 2048])
     gatys_steps: int = setting(5, low=1)
     gatys_coarse_steps: int = setting(20, low=1)
-    seam_size: int = setting(2048, low=256)
+    seam_size: int = setting(2048, low=0)  # 0: no seam report
     crop: int = setting(256, low=32)
 
 
@@ -83,39 +84,61 @@ def timing_table(settings, style_path, folder):
     return lines, largest
 
 
-def seam_section(settings, style):
+def tile_spread(image, whole, tile_size, overlap):
+    """Standard deviation over tiles of each tile's mean (signed) difference from
+    ``whole``: 0 when every tile is off by the same amount (no tile-to-tile colour shift)."""
+    height, width = whole.shape[:2]
+    means = [float((image - whole)[top:top + tile_size, left:left + tile_size].mean())
+             for top in tiling.tile_starts(height, tile_size, overlap)
+             for left in tiling.tile_starts(width, tile_size, overlap)]
+    return float(np.std(means))
+
+
+def seam_report(settings, style):
+    """highres_seams.md and .png: the arbitrary model at ``seam_size`` px, tiled three ways
+    and untiled."""
     content = nst.load_image(asset(settings.content), size=settings.seam_size)
     model = pretrained.arbitrary()
     vector = model.style_vector(style[None])
     whole = model.stylize(content[None], vector).numpy()[0]
-    thumbnail = tiling.thumbnail_normalized(model.transformer)(
-        content, vector, settings.tile_size, settings.tile_overlap, show_progress=False)
-    own = tiling.render_tiled((content,), lambda tile: model.stylize(tile[None], vector)
-                              .numpy()[0], settings.tile_size, settings.tile_overlap,
-                              show_progress=False)
+    thumbnailed = tiling.thumbnail_normalized(model.transformer)
+    variants = {
+        f"the whole image's statistics, computed at full size ({settings.seam_size} px)":
+            thumbnailed(content, vector, settings.tile_size, settings.tile_overlap,
+                        statistics_size=settings.seam_size, show_progress=False),
+        f"a {tiling.STATISTICS_SIZE} px thumbnail's statistics (what the command does)":
+            thumbnailed(content, vector, settings.tile_size, settings.tile_overlap,
+                        show_progress=False),
+        "each tile's own statistics (naive tiling)":
+            tiling.render_tiled((content,), lambda tile: model.stylize(tile[None], vector)
+                                .numpy()[0], settings.tile_size, settings.tile_overlap,
+                                show_progress=False)}
     corner, half = seam_corner(settings.tile_size, settings.tile_overlap), settings.crop // 2
     crops = [image[corner - half:corner + half, corner - half:corner + half]
-             for image in (whole, thumbnail, own)]
+             for image in [whole, *variants.values()]]
     nst.save_image(result_path("highres_seams.png"), np.concatenate(crops, axis=1))
-    lines = [f"## Seams at {settings.seam_size} px (arbitrary, tiles of {settings.tile_size} "
-             f"overlapping by {settings.tile_overlap})", "",
-             "| tiles normalised with | mean abs. difference from one untiled pass | max |",
-             "|---|---|---|"]
-    for label, image in (("the whole image's statistics (thumbnail at "
-                          f"{tiling.STATISTICS_SIZE} px)", thumbnail),
-                         ("each tile's own statistics", own)):
+    lines = [f"# Seams at {settings.seam_size} px", "",
+             f"Arbitrary model, {os.path.basename(settings.content)} with "
+             f"{os.path.basename(settings.style)}, tiles of {settings.tile_size} px overlapping "
+             f"by {settings.tile_overlap}, compared with one untiled pass. Tile-to-tile "
+             "spread: standard deviation over the tiles of each tile's mean difference from "
+             "the untiled pass (a colour shift between tiles shows up here; a shift shared by "
+             "all tiles does not).", "",
+             "| tiles normalised with | mean abs. difference | max | tile-to-tile spread |",
+             "|---|---|---|---|"]
+    for label, image in variants.items():
         difference = np.abs(image - whole)
-        lines.append(f"| {label} | {difference.mean():.4f} | {difference.max():.3f} |")
+        spread = tile_spread(image, whole, settings.tile_size, settings.tile_overlap)
+        lines.append(f"| {label} | {difference.mean():.4f} | {difference.max():.3f} | "
+                     f"{spread:.4f} |")
     lines += ["", f"Figure `highres_seams.png`: {settings.crop} px crops around pixel "
-              f"({corner}, {corner}), where four tiles meet: untiled, tiled with whole-image "
-              "statistics, tiled with per-tile statistics."]
+              f"({corner}, {corner}), where four tiles meet: untiled, then the three rows "
+              "above in order."]
     return lines
 
 
-def main(argv):
-    del argv
-    settings = load_settings(Settings, "highres")
-    style_path = asset(settings.style)
+def timing_report(settings, style_path):
+    """highres.md and highres_largest_crop.png: the timing and memory table."""
     lines = ["# High-resolution output", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
              f"{tf.__version__}. Content {os.path.basename(settings.content)} (1024 px "
@@ -138,12 +161,23 @@ def main(argv):
             lines += [f"Figure `highres_largest_crop.png`: a {2 * half} px crop at full "
                       f"resolution of the largest arbitrary output ({image.shape[1]}x"
                       f"{image.shape[0]}) around pixel ({corner}, {corner}), where four "
-                      "tiles meet.", ""]
-    lines += seam_section(settings, nst.load_image(style_path))
-    path = result_path("highres.md")
-    with open(path, "w", encoding="utf-8") as f:
+                      "tiles meet."]
+    return lines
+
+
+def write(name, lines):
+    with open(result_path(name), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def main(argv):
+    del argv
+    settings = load_settings(Settings, "highres")
+    if settings.methods or settings.gatys_sizes:
+        write("highres.md", timing_report(settings, asset(settings.style)))
+    if settings.seam_size:
+        write("highres_seams.md", seam_report(settings, nst.load_image(asset(settings.style))))
 
 
 if __name__ == "__main__":
