@@ -11,7 +11,7 @@ Commands::
   arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
   arbitrary-nst export --method arbitrary|adain [--checkpoint RUN_DIR] --output DIR
   arbitrary-nst video --content IN.mp4|FOLDER --style PATH [...stylize flags...]
-      [--temporal_weight 0.6] --output OUT.mp4|FOLDER
+      [--temporal_weight 0.7] [--input_weight 0.8] --output OUT.mp4|FOLDER
   arbitrary-nst evaluate-video --content IN.mp4 --stylized OUT.mp4
 
 ``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
@@ -81,8 +81,12 @@ flags.DEFINE_boolean("progress", True, "Show progress bars.")
 flags.DEFINE_string("input", None, "make-shards: folder or glob of training images.")
 flags.DEFINE_integer("images_per_shard", 1000, "make-shards: records per TFRecord shard.")
 flags.DEFINE_string("config", None, "train: YAML experiment config.")
-flags.DEFINE_float("temporal_weight", 0.6, "video: weight in [0, 1] of the warped previous "
-                   "stylized frame in trusted (non-occluded) pixels; 0 = off.")
+flags.DEFINE_float("temporal_weight", 0.7, "video: weight in [0, 1] of the warped previous "
+                   "stylized frame in trusted (non-occluded) pixels; 0 = no temporal "
+                   "consistency at all (input stabilization included).")
+flags.DEFINE_float("input_weight", 0.8, "video: weight in [0, 1] of the warped previous "
+                   "input frame blended into trusted pixels before stylizing (input "
+                   "stabilization).")
 flags.DEFINE_multi_string("set", [], "train: override a config key, e.g. data.batch_size=4.")
 
 GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
@@ -162,8 +166,9 @@ def _renderer():
 def video_command():
     """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
     _require("content", "style", "output")
-    if not 0.0 <= FLAGS.temporal_weight <= 1.0:
-        raise UsageError(f"--temporal_weight {FLAGS.temporal_weight}: expected 0 to 1")
+    for name in ("temporal_weight", "input_weight"):
+        if not 0.0 <= getattr(FLAGS, name) <= 1.0:
+            raise UsageError(f"--{name} {getattr(FLAGS, name)}: expected 0 to 1")
     render = _renderer()
     frames = video.read_frames(FLAGS.content, _size())
     total = video.frame_count(FLAGS.content)
@@ -172,7 +177,7 @@ def video_command():
         gatys = FLAGS.method == "gatys"
         for frame in video.stylize_video(
                 frames, (render if gatys else lambda frame, guide: render(frame)),
-                FLAGS.temporal_weight, blend=not gatys):
+                FLAGS.temporal_weight, FLAGS.input_weight, blend=not gatys):
             writer.write(frame)
             bar.update(1)
     logging.info("wrote %s: %d frames", FLAGS.output, writer.count)

@@ -8,9 +8,18 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
   a pixel of frame t is trusted when following the backward flow to t-1 and the forward
   flow back lands near where it started,
   ``|b + f(x + b)|^2 <= 0.01 (|b|^2 + |f(x + b)|^2) + 0.5``.
+* Trust: the forward-backward mask times the input frames' own agreement after warping,
+  ``exp(-(e / WARP_ERROR_SCALE)^2)`` with ``e`` the mean absolute difference of frame t
+  and the warped frame t-1. Where the flow is wrong (the limbs of walking people, lighting
+  changes) the inputs disagree, and the previous output is not carried there, so moving
+  objects leave no trails.
+* Input stabilization: before stylizing, the previous (stabilized) input frame, warped to
+  frame t, is blended into frame t's trusted pixels with weight ``input_weight``. This
+  removes the frame-to-frame noise of the source (sensor, compression) that the networks
+  amplify into flickering strokes, without averaging the stylized strokes themselves.
 * Feed-forward methods: the previous *stylized* frame, warped to frame t, is blended into
   the trusted pixels: ``out = (1 - w m) * stylized_t + w m * warp(out_{t-1})`` with
-  ``w = temporal_weight`` and ``m`` the mask.
+  ``w = temporal_weight`` and ``m`` the trust.
 * Gatys: each frame starts from the warped previous output and its objective gets
   Ruder's temporal loss ``mean(m * (x - warp(out_{t-1}))^2)`` with the relative weight
   ``w`` (see :class:`arbitrary_nst.optimize.GatysSettings`).
@@ -196,6 +205,17 @@ def motion(previous, current):
     return backward, trusted.astype(np.float32)
 
 
+WARP_ERROR_SCALE = 0.05
+"""Input warping error (mean absolute, on [0, 1]) at which trust falls to 1/e."""
+
+
+def trust(previous, current, flow, mask):
+    """``(H, W)`` in [0, 1]: ``mask`` (forward-backward check) times how well
+    ``previous`` warped by ``flow`` matches ``current`` (see the module docstring)."""
+    error = np.abs(current - warp(previous, flow)).mean(axis=-1)
+    return mask * np.exp(-np.square(error / WARP_ERROR_SCALE))
+
+
 def instability(frames, stylized):
     """Mean absolute difference of stylized frame t and the warped stylized frame t-1 over
     trusted pixels (flow and mask from the input frames), averaged over frame pairs.
@@ -217,28 +237,33 @@ def instability(frames, stylized):
     return float(np.mean(values))
 
 
-def stylize_video(frames, render, temporal_weight=0.6, blend=True):
+def stylize_video(frames, render, temporal_weight=0.7, input_weight=0.8, blend=True):
     """Yields stylized frames, each made consistent with the previous output.
 
     Args:
       frames: iterable of ``(H, W, 3)`` frames.
       render: ``(frame, guide) -> stylized frame`` (same size); ``guide`` is None for the
         first frame (or with ``temporal_weight`` 0), else ``(warped previous output,
-        trusted mask (H, W))``; optimisation methods use it for their temporal loss and
+        trust (H, W))`` (:func:`trust`); optimisation methods use it for their temporal loss and
         initialisation, feed-forward ones ignore it.
-      temporal_weight: in [0, 1]; 0 turns temporal consistency off.
+      temporal_weight: in [0, 1]; 0 turns temporal consistency off (input stabilization
+        included).
+      input_weight: in [0, 1]: weight of the warped previous stabilized input frame.
       blend: mix the warped previous output into the trusted pixels of the rendered frame
         with weight ``temporal_weight`` (feed-forward methods).
     """
-    previous = previous_out = None
+    previous = previous_in = previous_out = None
     for frame in frames:
-        guide = None
+        guide, stable = None, frame
         if previous is not None and temporal_weight > 0:
             flow, mask = motion(previous, frame)
-            guide = (warp(previous_out, flow), mask)
-        output = render(frame, guide)
+            trusted = trust(previous, frame, flow, mask)
+            guide = (warp(previous_out, flow), trusted)
+            keep = input_weight * trusted[..., None]
+            stable = (1.0 - keep) * frame + keep * warp(previous_in, flow)
+        output = render(stable, guide)
         if guide is not None and blend:
             keep = temporal_weight * guide[1][..., None]
             output = (1.0 - keep) * output + keep * guide[0]
-        previous, previous_out = frame, output
+        previous, previous_in, previous_out = frame, stable, output
         yield output

@@ -71,6 +71,40 @@ def test_temporal_blending_cuts_instability():
     assert video.instability(clip, steady) < 0.5 * video.instability(clip, plain)
 
 
+def test_trust_drops_where_the_inputs_disagree_after_warping():
+    rng = np.random.default_rng(0)
+    previous = rng.random((32, 32, 3)).astype(np.float32)
+    current = previous.copy()
+    current[8:16, 8:16] = 1.0 - current[8:16, 8:16]  # the flow (zero) is wrong here
+    trust = video.trust(previous, current, np.zeros((32, 32, 2), np.float32),
+                        np.ones((32, 32), np.float32))
+    assert trust[8:16, 8:16].max() < 0.05 and trust[20:, 20:].min() > 0.99
+
+
+def test_input_stabilization_removes_source_noise():
+    """Sensor-like noise on a still scene: blending the warped previous input (weight 0.8,
+    output blending negligible) cuts the output's instability (measured 0.34x)."""
+    rng = np.random.default_rng(1)
+    still = moving_square(frames=1)[0]
+    clip = [np.clip(still + rng.normal(0, 0.02, still.shape), 0, 1).astype(np.float32)
+            for _ in range(8)]
+    plain = list(video.stylize_video(clip, lambda frame, guide: frame, 0.0))
+    stable = list(video.stylize_video(clip, lambda frame, guide: frame, 1e-6, input_weight=0.8))
+    assert video.instability(clip, stable) < 0.6 * video.instability(clip, plain)
+
+
+def test_strong_blending_follows_what_changes():
+    """A flat square that changes colour in place (zero flow, which the forward-backward
+    check trusts): an exact render (the frame itself) at weight 0.95 must show the new
+    colour, not the old one carried forward. Measured MAE in the square: 0.0 with the
+    warping-error trust, 0.052 with the forward-backward mask alone."""
+    clip = moving_square(frames=6, step=0)
+    for t, frame in enumerate(clip):
+        frame[20:44, 10:34] = 0.3 if t % 2 == 0 else 0.7
+    output = list(video.stylize_video(clip, lambda frame, guide: frame, 0.95))
+    assert np.abs(output[-1] - clip[-1])[20:44, 10:34].mean() < 0.01
+
+
 def test_bad_inputs_are_named_and_leave_nothing(tmp_path):
     with pytest.raises(video.VideoError, match="no such file"):
         list(video.read_frames(str(tmp_path / "missing.mp4")))
