@@ -69,7 +69,8 @@ def test_highres_tiny(tmp_path):
         seams = f.read()
     full, thumbnail, own = (float(m) for m in re.findall(
         r"statistics.*?\| [\d.]+ \| [\d.]+ \| ([\d.]+) \|", seams))
-    assert full < 1e-3 and thumbnail < own  # tile-to-tile spread
+    # Tile-to-tile spread (at this size the thumbnail is the whole image: full = thumbnail).
+    assert full == thumbnail < own
     assert os.path.exists(tmp_path / "highres_seams.png")
 
 
