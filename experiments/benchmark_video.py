@@ -114,13 +114,16 @@ def main(argv):
                              f"{baseline[0] / values[0]:.2f}x | {values[1]:.4f} | "
                              f"{baseline[1] / values[1]:.2f}x | {style / baseline[2]:.3f} |")
                 print(lines[-1], flush=True)
-                crops.append(np.repeat(np.repeat(pairs[40][1][40:150, 100:256], 2, 0), 2, 1)
-                             if len(pairs) > 40 else None)
-            if label.startswith("shared"):
-                image_io.save_image(result_path("video_frame40_weights.png"),
-                                    np.concatenate(crops, axis=1))
-        lines += ["", "Figure `video_frame40_weights.png`: frame 40 of the shared clip, people "
-                  "walking, for " + ", ".join(settings.variants) + " (left to right)."]
+                if label.startswith("shared"):  # the walking people, 2x zoom
+                    crops.append(np.repeat(np.repeat(pairs[40][1][40:150, 100:256], 2, 0), 2, 1))
+                else:  # the whole synthetic frame
+                    crops.append(pairs[20][1])
+            name = "video_frame40_weights.png" if label.startswith("shared") else (
+                "video_synthetic_frame20_weights.png")
+            image_io.save_image(result_path(name), np.concatenate(crops, axis=1))
+        lines += ["", "Figures, left to right " + ", ".join(settings.variants) + ": "
+                  "`video_frame40_weights.png`, frame 40 of the shared clip (people walking); "
+                  "`video_synthetic_frame20_weights.png`, frame 20 of the synthetic clip."]
     report = "\n".join(lines) + "\n"
     with open(result_path("benchmark_video.md"), "w", encoding="utf-8") as f:
         f.write(report)
