@@ -24,7 +24,7 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app
-from common import asset, load_settings, result_path
+from common import asset, load_settings, write_report
 
 from arbitrary_nst import SAMPLES_DIR, image_io, pretrained
 from arbitrary_nst.config import list_setting, load_config, setting
@@ -118,10 +118,7 @@ def main(argv):
         print(f"train {label}: {seconds:.2f} s/step", flush=True)
         lines.append(f"| {label} | {config.data.batch_size} | {config.data.crop} | "
                      f"{seconds:.2f} | {1 / seconds:.2f} |")
-    report = "\n".join(lines) + "\n"
-    with open(result_path("benchmark_adain.md"), "w", encoding="utf-8") as f:
-        f.write(report)
-    print(report)
+    write_report("benchmark_adain.md", lines)
 
 
 if __name__ == "__main__":

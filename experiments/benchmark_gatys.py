@@ -20,7 +20,7 @@ import os
 import platform
 
 from absl import app
-from common import load_settings, result_path
+from common import load_settings, result_path, write_report
 
 from arbitrary_nst import SAMPLES_DIR, image_io
 from arbitrary_nst.config import setting
@@ -101,10 +101,7 @@ def main(argv):
         lines.append(f"{label}: final loss {final[3]:.4g} after {final[1]} iterations at the "
                      f"last level, {final[2]:.1f} s in all.")
         print(lines[-1], flush=True)
-    output = result_path("benchmark_gatys.md")
-    with open(output, "w", encoding="utf-8") as report:
-        report.write("\n".join(lines) + "\n")
-    print(f"wrote {output}")
+    write_report("benchmark_gatys.md", lines)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app
-from common import load_settings, peer_stylize, result_path
+from common import load_settings, peer_stylize, write_report
 
 import arbitrary_nst as nst
 from arbitrary_nst import SAMPLES_DIR, image_io
@@ -93,9 +93,7 @@ def main(argv):
             cells.append(f"{ms:.0f}")
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
-    with open(result_path("benchmark_speed.md"), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report("benchmark_speed.md", lines)
 
 
 if __name__ == "__main__":

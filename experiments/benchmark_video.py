@@ -27,7 +27,7 @@ import tempfile
 
 import numpy as np
 from absl import app
-from common import asset, load_settings, result_path, run_cli
+from common import asset, load_settings, result_path, run_cli, write_report
 
 from arbitrary_nst import SAMPLES_DIR, image_io, metrics, video
 from arbitrary_nst.config import list_setting, setting
@@ -124,10 +124,7 @@ def main(argv):
         lines += ["", "Figures, left to right " + ", ".join(settings.variants) + ": "
                   "`video_frame40_weights.png`, frame 40 of the shared clip (people walking); "
                   "`video_synthetic_frame20_weights.png`, frame 20 of the synthetic clip."]
-    report = "\n".join(lines) + "\n"
-    with open(result_path("benchmark_video.md"), "w", encoding="utf-8") as f:
-        f.write(report)
-    print(report)
+    write_report("benchmark_video.md", lines)
 
 
 if __name__ == "__main__":

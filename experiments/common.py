@@ -38,6 +38,14 @@ def load_settings(schema, name):
                             FLAGS.set)
 
 
+def write_report(name, lines):
+    """Writes ``lines`` as the report ``name`` (e.g. "highres.md") and prints them."""
+    text = "\n".join(lines) + "\n"
+    with open(result_path(name), "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+
+
 def asset(name):
     """Path of ``name`` (e.g. "content/cat.jpg") in the shared assets folder."""
     return os.path.join(FLAGS.assets, name)

@@ -23,7 +23,7 @@ import tempfile
 import numpy as np
 import tensorflow as tf
 from absl import app
-from common import asset, load_settings, result_path, run_cli
+from common import asset, load_settings, result_path, run_cli, write_report
 from PIL import Image
 
 import arbitrary_nst as nst
@@ -165,19 +165,14 @@ def timing_report(settings, style_path):
     return lines
 
 
-def write(name, lines):
-    with open(result_path(name), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
-
-
 def main(argv):
     del argv
     settings = load_settings(Settings, "highres")
     if settings.methods or settings.gatys_sizes:
-        write("highres.md", timing_report(settings, asset(settings.style)))
+        write_report("highres.md", timing_report(settings, asset(settings.style)))
     if settings.seam_size:
-        write("highres_seams.md", seam_report(settings, nst.load_image(asset(settings.style))))
+        style = nst.load_image(asset(settings.style))
+        write_report("highres_seams.md", seam_report(settings, style))
 
 
 if __name__ == "__main__":

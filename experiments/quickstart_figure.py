@@ -20,7 +20,7 @@ from absl import app
 import arbitrary_nst as nst
 from arbitrary_nst import SAMPLES_DIR, image_io
 from arbitrary_nst.config import setting
-from common import load_settings, result_path, run_cli
+from common import load_settings, result_path, run_cli, write_report
 
 
 @dataclasses.dataclass
@@ -45,11 +45,9 @@ def main(argv):
         panels.append(image_io.resize(image, settings.height,
                                       int(round(width * settings.height / height))))
     nst.save_image(result_path("quickstart_arbitrary.png"), np.concatenate(panels, axis=1))
-    report = (f"Quickstart command (default method, {stylized.shape[1]}x{stylized.shape[0]} "
-              f"output): {seconds:.1f} s for the whole command, start-up included.\n")
-    with open(result_path("quickstart.md"), "w", encoding="utf-8") as f:
-        f.write(report)
-    print(report)
+    write_report("quickstart.md", [
+        f"Quickstart command (default method, {stylized.shape[1]}x{stylized.shape[0]} "
+        f"output): {seconds:.1f} s for the whole command, start-up included."])
 
 
 if __name__ == "__main__":
