@@ -117,7 +117,7 @@ def main(argv):
                 if label.startswith("shared"):  # the walking people, 2x zoom
                     crops.append(np.repeat(np.repeat(pairs[40][1][40:150, 100:256], 2, 0), 2, 1))
                 else:  # the whole synthetic frame
-                    crops.append(pairs[20][1])
+                    crops.append(pairs[min(20, len(pairs) - 1)][1])  # short clips: the last
             name = "video_frame40_weights.png" if label.startswith("shared") else (
                 "video_synthetic_frame20_weights.png")
             image_io.save_image(result_path(name), np.concatenate(crops, axis=1))
