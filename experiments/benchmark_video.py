@@ -93,6 +93,7 @@ def main(argv):
         painting = image_io.load_image(STYLE)
         for label, clip in clips.items():
             baseline, crops = None, []
+            inputs = list(video.read_frames(clip, 256))
             for variant in settings.variants:
                 weight, input_weight = variant.split(":")
                 frames_out = os.path.join(folder, f"out_{variant}")
@@ -106,7 +107,7 @@ def main(argv):
                 values = [json.loads(run_cli("evaluate-video", "--content", clip,
                                              "--stylized", path)[0].strip().splitlines()[-1])
                           ["instability"] for path in (frames_out, encoded)]
-                pairs = list(zip(video.read_frames(clip, 256), video.read_frames(frames_out)))
+                pairs = list(zip(inputs, video.read_frames(frames_out)))
                 style = np.mean([metrics.evaluate_pair(frame, painting, out)["style_loss"]
                                  for frame, out in pairs[::10]])
                 baseline = baseline or (*values, style)
