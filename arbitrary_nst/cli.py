@@ -4,7 +4,8 @@ Commands::
 
   arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
       [--style_weights 0.7,0.3] [--method gatys|adain|multistyle|arbitrary] [--size 512]
-      [--alpha 1] [--checkpoint RUN_DIR] [--tile_size 1024] [--steps N] [--content_weight A]
+      [--alpha 1] [--style_scale 1] [--working_size 512] [--detail network|photo|none]
+      [--checkpoint RUN_DIR] [--tile_size 1024] [--steps N] [--content_weight A]
       [--style_weight B] [--preserve_color] [--mask PATH] --output PATH
   arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
   arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
@@ -56,6 +57,16 @@ flags.DEFINE_boolean("preserve_color", False, "Keep the content image's colours.
 flags.DEFINE_enum("color_method", "luminance", ["luminance", "histogram"],
                   "How --preserve_color works: luminance-only transfer or colour matching.")
 flags.DEFINE_float("alpha", 1.0, "Content/style trade-off for feed-forward methods.")
+flags.DEFINE_float("style_scale", 1.0, "Size of the painting's strokes relative to the "
+                   "output, the same at every --size (2 = twice as large, 0.5 = half). "
+                   "Feed-forward methods render the look at --working_size / style_scale "
+                   "px and add full-size detail; gatys resizes the style image to "
+                   "style_scale times the content.")
+flags.DEFINE_integer("working_size", None, "adain / multistyle / arbitrary / hub: long side "
+                     "in px of the look at --style_scale 1 (default 512).")
+flags.DEFINE_enum("detail", None, ["network", "photo", "none"], "adain / multistyle / "
+                  "arbitrary / hub, outputs larger than the working size: fine detail from a "
+                  "full-size pass of the network (default), from the photo, or none.")
 flags.DEFINE_integer("tile_size", None, "adain / multistyle / arbitrary: images whose long "
                      "side is larger are rendered in tiles of this many pixels with "
                      "whole-image statistics (default 1024, adain 512; 0 = never tile).")
@@ -158,7 +169,8 @@ def _renderer():
         return control.stylize(
             content, styles, weights=weights, alpha=FLAGS.alpha, method=FLAGS.method,
             mask=mask, preserve_color=FLAGS.preserve_color, color_method=FLAGS.color_method,
-            **options, **extra)
+            style_scale=FLAGS.style_scale, working_size=FLAGS.working_size,
+            detail=FLAGS.detail, **options, **extra)
 
     return render
 

@@ -27,7 +27,7 @@ import dataclasses
 
 import numpy as np
 
-from arbitrary_nst import export, feedforward, image_io
+from arbitrary_nst import export, feedforward, image_io, multiscale
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.optimize import GatysSettings, Region, gatys_transfer
 
@@ -46,21 +46,23 @@ class Method:
     Attributes:
       alpha: has a content/style trade-off (passed to the runner as ``options["alpha"]``).
       style_images: styles are images; False: styles are indices of built-in styles.
+      feedforward: a network with strokes of a fixed size in pixels, rendered through
+        :mod:`arbitrary_nst.multiscale` (working size, detail); False: Gatys, whose
+        ``style_scale`` is the style image's size relative to the content.
     """
     run: object
     options: tuple
     alpha: bool = False
     style_images: bool = True
+    feedforward: bool = True
 
 
 METHODS = {
-    "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings))),
-    "adain": Method(feedforward.run_adain, ("checkpoint",) + feedforward.TILING_OPTIONS,
-                    alpha=True),
-    "multistyle": Method(feedforward.run_multistyle,
-                         ("checkpoint",) + feedforward.TILING_OPTIONS, style_images=False),
-    "arbitrary": Method(feedforward.run_arbitrary, ("checkpoint",) + feedforward.TILING_OPTIONS,
-                        alpha=True),
+    "gatys": Method(_run_gatys, tuple(f.name for f in dataclasses.fields(GatysSettings)
+                                      if f.name != "style_scale"), feedforward=False),
+    "adain": Method(feedforward.run_adain, feedforward.OPTIONS, alpha=True),
+    "multistyle": Method(feedforward.run_multistyle, feedforward.OPTIONS, style_images=False),
+    "arbitrary": Method(feedforward.run_arbitrary, feedforward.OPTIONS, alpha=True),
     "hub": Method(export.run_hub, ("hub_module",)),
 }
 
@@ -146,7 +148,8 @@ DEFAULT_METHOD = "arbitrary"
 
 
 def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mask=None,
-            preserve_color=False, color_method="luminance", size=None, **options):
+            preserve_color=False, color_method="luminance", size=None, style_scale=1.0,
+            working_size=None, detail=None, **options):
     """Stylizes one content image with a weighted blend of style images.
 
     Args:
@@ -161,6 +164,14 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
       preserve_color: keep the content's colours.
       color_method: "luminance" or "histogram" (see module doc).
       size: if given, the content is resized so its longest side is ``size`` pixels.
+      style_scale: size of the painting's strokes relative to the output (2 = twice as
+        large). Feed-forward methods render the look at ``working_size / style_scale``
+        px at any output size (see :mod:`arbitrary_nst.multiscale`); Gatys resizes the
+        style images to ``style_scale`` times the content's long side at every level.
+      working_size: feed-forward methods: long side (px) of the look at ``style_scale``
+        1 (default :data:`arbitrary_nst.multiscale.REFERENCE_SIZE`, 512).
+      detail: feed-forward methods, outputs larger than the working size: where the fine
+        detail comes from, "network" (default), "photo" or "none".
       **options: method-specific options (for "gatys", fields of ``GatysSettings``; for
         "adain" and "multistyle", ``checkpoint``: a training run directory).
 
@@ -198,6 +209,14 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
     if color_method not in COLOR_METHODS:
         raise UsageError(f"color_method {color_method!r}: expected one of "
                          + ", ".join(COLOR_METHODS))
+    if runner.feedforward:
+        working = multiscale.working_size(style_scale, working_size or multiscale.REFERENCE_SIZE)
+    elif working_size is not None or detail is not None:
+        raise UsageError(f"method {method!r} has no working size or detail source (they "
+                         "apply to the feed-forward methods); style_scale sets its stroke size")
+    else:
+        multiscale.check_style_scale(style_scale)
+        options = {**options, "style_scale": float(style_scale)}
     if size is not None:
         content = image_io.resize_longest(content, size)
     if mask is None:
@@ -217,7 +236,15 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
     elif preserve_color:
         run_styles = [match_color(s, content) for s in styles]
 
-    output = runner.run(run_content, run_styles, regions, options)
+    if runner.feedforward:
+        def run(image, image_regions, detail_pass):
+            upsampling = ({"upsampling": "bilinear"} if detail_pass and "upsampling" in
+                          runner.options and "upsampling" not in options else {})
+            return runner.run(image, run_styles, image_regions, {**options, **upsampling})
+
+        output = multiscale.render(run_content, regions, run, working, detail or "network")
+    else:
+        output = runner.run(run_content, run_styles, regions, options)
     if preserve_color and color_method == "luminance":
         output = combine_luminance(output, content)
     unstyled = [r.mask for r in regions if r.style_weights is None]

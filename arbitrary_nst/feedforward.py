@@ -14,6 +14,11 @@ and the blend of ``styles`` it gets, or None for no style).
   of their 100-d style vectors; ``alpha`` interpolates toward the content's own vector;
   regions are rendered separately and composited.
 
+``options["upsampling"]``: "nearest" (default, as the networks were trained) or
+"bilinear" (the upsampling layers of the transformer or decoder interpolate bilinearly:
+no period-4 grid in flat areas; :mod:`arbitrary_nst.multiscale` uses it for its full-size
+detail pass).
+
 ``options["checkpoint"]``: a training run directory (``arbitrary-nst train``) to load
 instead of the shipped weights. Content larger than ``options["tile_size"]`` (default
 :data:`arbitrary_nst.tiling.TILE_SIZE`, :data:`ADAIN_TILE_SIZE` for AdaIN; 0 = never)
@@ -22,13 +27,21 @@ is rendered in tiles overlapping by ``options["tile_overlap"]`` with whole-image
 :mod:`arbitrary_nst.tiling`.
 """
 
+import functools
+
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import pretrained, tasks, tiling
+from arbitrary_nst import layers, pretrained, tasks, tiling
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.models.adain import AdaIN
+from arbitrary_nst.models.arbitrary import ArbitraryStyle
+from arbitrary_nst.models.multistyle import MultiStyle
 
 TILING_OPTIONS = ("tile_size", "tile_overlap")
+OPTIONS = ("checkpoint", "upsampling") + TILING_OPTIONS
+"""The options every feed-forward runner takes."""
+UPSAMPLINGS = ("nearest", "bilinear")
 ADAIN_TILE_SIZE = 512
 """AdaIN's default tile: its VGG encoder and decoder at 1024 px tiles peak at ~2.4 GB (the
 transformers' at ~0.9 GB), and 512 px tiles are no slower here."""
@@ -44,6 +57,30 @@ def tiling_for(content, options, default_tile_size=tiling.TILE_SIZE):
     return (tile_size, overlap) if max(content.shape[:2]) > tile_size else None
 
 
+def load(options, method, shipped):
+    """The model of ``options["checkpoint"]`` (a training run of ``method``) or the shipped
+    one (``shipped()``), with ``options["upsampling"]``."""
+    checkpoint = options.get("checkpoint")
+    model = tasks.load_model(checkpoint, method) if checkpoint else shipped()
+    upsampling = options.get("upsampling", "nearest")
+    if upsampling not in UPSAMPLINGS:
+        raise UsageError(f"upsampling {upsampling!r}: expected one of {', '.join(UPSAMPLINGS)}")
+    return model if upsampling == "nearest" else with_upsampling(model, upsampling)
+
+
+@functools.lru_cache(maxsize=8)
+def with_upsampling(model, interpolation):
+    """The (cached) variant of a feed-forward ``model`` sharing its weights, whose
+    transformer or decoder upsamples with ``interpolation``."""
+    if isinstance(model, AdaIN):
+        return AdaIN(model.arch, layers.with_upsampling(model.decoder, interpolation))
+    if isinstance(model, ArbitraryStyle):
+        return ArbitraryStyle(model.predictor,
+                              layers.with_upsampling(model.transformer, interpolation))
+    return MultiStyle(model.num_styles,
+                      transformer=layers.with_upsampling(model.transformer, interpolation))
+
+
 def transform(model, content, condition, options):
     """``model.stylize`` of one ``(H, W, 3)`` image with ``condition`` ``(1, D)``; tiled
     with thumbnail statistics when the image is larger than the tile size."""
@@ -55,8 +92,7 @@ def transform(model, content, condition, options):
 
 def run_adain(content, styles, regions, options):
     """AdaIN with blending, regions and ``options["alpha"]``."""
-    checkpoint = options.get("checkpoint")
-    model = tasks.load_model(checkpoint, "adain") if checkpoint else pretrained.adain()
+    model = load(options, "adain", pretrained.adain)
     tiles = tiling_for(content, options, ADAIN_TILE_SIZE)
     # The content's relu4_1 statistics: of the thumbnail when tiled (a full-size VGG pass
     # is what tiling avoids), else computed inside the transfer (None).
@@ -87,9 +123,7 @@ def run_adain(content, styles, regions, options):
 
 def run_multistyle(content, styles, regions, options):
     """The N-style network with blending and regions; ``styles`` are style indices."""
-    checkpoint = options.get("checkpoint")
-    model = (tasks.load_model(checkpoint, "multistyle") if checkpoint
-             else pretrained.multistyle26())
+    model = load(options, "multistyle", pretrained.multistyle26)
     for index in styles:
         if not 0 <= index < model.num_styles:
             raise UsageError(f"style index {index}: this network has styles 0 to "
@@ -118,9 +152,7 @@ def composite(content, regions, render):
 def run_arbitrary(content, styles, regions, options):
     """Ghiasi et al.'s model: blends and ``alpha`` act on the 100-d style vectors (alpha
     interpolates toward the content image's own vector); regions are composited."""
-    checkpoint = options.get("checkpoint")
-    model = (tasks.load_model(checkpoint, "arbitrary") if checkpoint
-             else pretrained.arbitrary())
+    model = load(options, "arbitrary", pretrained.arbitrary)
     vectors = [model.style_vector(style[None]) for style in styles]
     alpha = options.get("alpha", 1.0)
     own = model.style_vector(content[None]) if alpha != 1.0 else None

@@ -12,6 +12,7 @@ rename, so a failed or interrupted save never leaves a half-written image at the
 import os
 import warnings
 
+import cv2
 import numpy as np
 import tensorflow as tf
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -182,6 +183,36 @@ def resize(image, height, width):
         return tf.clip_by_value(resized, 0.0, 1.0)
     array = resized.numpy()
     return np.clip(array, 0.0, 1.0, out=array)  # in place: large images are not copied
+
+
+def upsample(image, size, add_to=None, rows=256):
+    """Bicubic enlargement of ``image`` ``(h, w, 3)`` to ``size`` ``(H, W)``.
+
+    Pixel centres are aligned as in :func:`resize` (half-pixel). The result is computed
+    ``rows`` output rows at a time (OpenCV's ``remap``), so a large output needs no
+    full-size temporaries. With ``add_to`` (an ``(H, W, 3)`` float32 array) the result is
+    added into it in place and it is returned; otherwise a new array. Not clipped.
+    """
+    height, width = size
+    small = np.ascontiguousarray(image, np.float32)
+    output = np.zeros((height, width, small.shape[-1]), np.float32) if add_to is None else add_to
+    xs = ((np.arange(width, dtype=np.float64) + 0.5) * (small.shape[1] / width) - 0.5)
+    for start in range(0, height, rows):
+        ys = ((np.arange(start, min(start + rows, height), dtype=np.float64) + 0.5)
+              * (small.shape[0] / height) - 0.5)
+        map_x = np.repeat(xs[None].astype(np.float32), len(ys), axis=0)
+        map_y = np.repeat(ys[:, None].astype(np.float32), width, axis=1)
+        output[start:start + len(ys)] += cv2.remap(small, map_x, map_y, cv2.INTER_CUBIC,
+                                                   borderMode=cv2.BORDER_REPLICATE)
+    return output
+
+
+def shrink(image, size):
+    """``image`` ``(H, W, 3)`` shrunk to ``size`` ``(h, w)`` by area averaging (OpenCV's
+    ``INTER_AREA``: antialiased, no full-size temporaries). Returns float32."""
+    height, width = size
+    return cv2.resize(np.ascontiguousarray(image, np.float32), (width, height),
+                      interpolation=cv2.INTER_AREA)
 
 
 def size_for_longest(shape, longest):

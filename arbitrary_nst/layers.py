@@ -12,6 +12,7 @@ Feature maps are float32 ``(N, H, W, C)``.
 * :class:`ReflectionConv2D`: reflection padding then a 'valid' convolution, so borders get
   no zero-padding artefacts.
 * :func:`pad_to_multiple`: lets fully convolutional networks take any image size.
+* :func:`with_upsampling`: the same network with another upsampling interpolation.
 """
 
 import tensorflow as tf
@@ -29,6 +30,32 @@ def pad_to_multiple(images, multiple):
     padded = tf.pad(images, [[0, 0], [0, (-height) % multiple], [0, (-width) % multiple],
                              [0, 0]], mode="REFLECT")
     return padded, height, width
+
+
+class Upsampling(tf.keras.layers.Layer):
+    """Integer upsampling ``(N, H, W, C) -> (N, f*H, f*W, C)`` with any
+    ``tf.image.resize`` method (half-pixel centres); works on unknown sizes in graphs."""
+
+    def __init__(self, factor=2, interpolation="bilinear", **kwargs):
+        super().__init__(**kwargs)
+        self.factor, self.interpolation = factor, interpolation
+
+    def call(self, inputs):
+        size = tf.shape(inputs)[1:3] * self.factor
+        return tf.cast(tf.image.resize(inputs, size, method=self.interpolation), inputs.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor,
+                "interpolation": self.interpolation}
+
+
+def with_upsampling(model, interpolation):
+    """A copy of the Keras ``model`` whose ``UpSampling2D`` layers are :class:`Upsampling`
+    with ``interpolation`` ("bilinear", ...); every other layer is shared, weights
+    included."""
+    return tf.keras.models.clone_model(model, clone_function=lambda layer: (
+        Upsampling(layer.size[0], interpolation, dtype=layer.dtype_policy, name=layer.name)
+        if isinstance(layer, tf.keras.layers.UpSampling2D) else layer))
 
 
 def instance_norm(features, epsilon=EPSILON):

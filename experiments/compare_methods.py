@@ -50,10 +50,11 @@ class Settings:
 
 
 def run(method, content, style, size, gatys):
-    """``method``'s output; ``gatys``: the Gatys options (steps, levels, coarse_steps)."""
+    """``method``'s output; ``gatys``: the Gatys options (steps, levels, coarse_steps).
+    Feed-forward networks run once at ``size`` (``working_size``), the size compared."""
     if method == "peer":
         return peer_stylize(content, style, size)
-    options = dict(gatys, progress=False) if method == "gatys" else {}
+    options = dict(gatys, progress=False) if method == "gatys" else {"working_size": size}
     return nst.stylize(content, [style], method=method, **options)
 
 

@@ -20,7 +20,7 @@ def test_export_reloads_through_hub_with_the_same_output(tmp_path, content64, st
     path = export.export(method, tmp_path / "module")
     module = hub.load(path)
     reloaded = module(tf.constant(content64[None]), tf.constant(style64[None]))[0].numpy()[0]
-    in_process = control.stylize(content64, [style64], method=method)
+    in_process = control.stylize(content64, [style64], method=method, working_size=64)
     np.testing.assert_allclose(reloaded, in_process, atol=1e-5)
     layer = hub.KerasLayer(path, signature="serving_default", signature_outputs_as_dict=True)
     through_keras = layer({"content": tf.constant(content64[None]),

@@ -65,6 +65,7 @@ class AdaIN(tf.Module):
 
     def __init__(self, arch="vgg16", decoder=None, seed=0, dtype_policy=None, name="adain"):
         super().__init__(name=name)
+        self.arch = arch
         self.encoder = shared_extractor(ENCODER_LAYERS, arch, dtype_policy)
         self.decoder = decoder or build_decoder(arch, seed, dtype_policy)
 

@@ -1,0 +1,105 @@
+"""The same picture at every size: stroke scale and multi-scale rendering for the
+feed-forward methods (``adain``, ``multistyle``, ``arbitrary``, ``hub``).
+
+A feed-forward network paints strokes of a fixed size in pixels (its receptive field), so
+one pass over a 4096 px image gives strokes 8x smaller, relative to the picture, than a
+pass at 512 px, and a different look. Here the look is fixed by a **working size**:
+
+1. The network renders the image at the working size, ``REFERENCE_SIZE / style_scale``
+   pixels on the long side (``style_scale`` 1: 512 px, the size the pretrained networks
+   are shown and measured at; 2: 256 px, strokes twice as large; 0.5: 1024 px).
+2. Smaller outputs are that rendering shrunk (antialiased).
+3. Larger outputs keep that rendering's frequencies (upsampled bicubic) and take the
+   frequencies above the working size's from a **detail** source at full size, a
+   Laplacian split ``output = detail + up(low - down(detail))``, ``down`` and ``up``
+   resampling to and from the working size:
+
+   * ``"network"`` (default): a second pass of the network at full size (tiled, with
+     whole-image statistics, past the tile size), with bilinear instead of nearest
+     upsampling inside the network: nearest upsampling leaves a period-4 grid of faint
+     horizontal and vertical bands in flat areas (an out-of-focus background) that the
+     bilinear variant does not have;
+   * ``"photo"``: the content photo's own fine detail;
+   * ``"none"``: the working-size rendering upsampled (softest, fastest).
+
+``experiments/style_at_every_size.py`` measures the choices (style and content loss,
+agreement with the working-size preview, sharpness, time and memory at 512-4096 px).
+
+Images are float32 ``(H, W, 3)`` RGB in [0, 1]; sizes are pixels on the long side.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from arbitrary_nst import image_io
+from arbitrary_nst.errors import UsageError
+
+REFERENCE_SIZE = 512
+"""Working size (long side, px) at ``style_scale`` 1."""
+DETAILS = ("network", "photo", "none")
+MIN_WORKING_SIZE = 32
+
+
+def check_style_scale(style_scale):
+    """Raises UsageError unless ``style_scale`` is a finite number > 0."""
+    if not (isinstance(style_scale, (int, float)) and np.isfinite(style_scale)
+            and style_scale > 0):
+        raise UsageError(f"style_scale {style_scale}: expected a number > 0")
+
+
+def working_size(style_scale=1.0, reference=REFERENCE_SIZE):
+    """The long side (px) the network renders at: ``reference / style_scale``.
+
+    Raises:
+      UsageError: ``style_scale`` not positive, or a working size under 32 px.
+    """
+    check_style_scale(style_scale)
+    size = int(round(reference / style_scale))
+    if size < MIN_WORKING_SIZE:
+        raise UsageError(f"style_scale {style_scale} with working size {reference}: the "
+                         f"network would work at {size} px, expected at least "
+                         f"{MIN_WORKING_SIZE}")
+    return size
+
+
+def render(content, regions, run, working, detail="network"):
+    """Renders ``content`` with the look that ``run`` gives at ``working`` px.
+
+    Args:
+      content: ``(H, W, 3)``, already at the output size.
+      regions: list of :class:`~arbitrary_nst.optimize.Region` with masks at ``(H, W)``.
+      run: ``run(content, regions, detail_pass) -> (h, w, 3)`` renders at the given size;
+        ``detail_pass`` is True for the full-size detail pass.
+      working: working size (long side, px), see :func:`working_size`.
+      detail: "network", "photo" or "none", see the module doc.
+
+    Returns:
+      float32 ``(H, W, 3)``.
+    """
+    if detail not in DETAILS:
+        raise UsageError(f"detail {detail!r}: expected one of {', '.join(DETAILS)}")
+    height, width = content.shape[:2]
+    longest = max(height, width)
+    if longest == working:
+        return np.asarray(run(content, regions, False), np.float32)
+    small = image_io.size_for_longest(content.shape, working)
+    preview = np.asarray(run(image_io.resize(content, *small), resized_regions(regions, small),
+                             False), np.float32)
+    if longest < working:
+        return image_io.resize(preview, height, width)
+    if detail == "none":
+        return image_io.upsample(preview, (height, width))
+    if detail == "photo":
+        output = content.copy()
+    else:
+        output = np.asarray(run(content, regions, True), np.float32)
+    preview -= image_io.shrink(output, small)
+    return image_io.upsample(preview, (height, width), add_to=output)
+
+
+def resized_regions(regions, size):
+    """``regions`` with their masks resized to ``size`` ``(h, w)``."""
+    return [region if region.mask is None else dataclasses.replace(
+        region, mask=image_io.resize(region.mask[..., None].astype(np.float32), *size)[..., 0])
+        for region in regions]
