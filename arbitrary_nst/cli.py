@@ -1,263 +1,478 @@
-"""The ``arbitrary-nst`` command.
+"""The ``arbitrary-nst`` command: one subcommand per job, each with its own flags.
 
-Commands::
+``arbitrary-nst --help`` lists the commands; ``arbitrary-nst COMMAND --help`` that
+command's flags in groups, with defaults. Help and argument errors are answered before
+TensorFlow is imported (well under a second). Argument errors are one line
+``arbitrary-nst: error: ...`` and exit status 2; bad input found while running (a file, a
+key, a value that does not fit) is one line ``arbitrary-nst: error: ...``, exit status 1
+and no output file. TensorFlow's start-up lines are hidden unless ``--verbose``; the
+progress bars and the closing ``wrote ...`` line remain.
 
-  arbitrary-nst stylize --content PATH --style PATH [--style PATH ...]
-      [--style_weights 0.7,0.3] [--method gatys|adain|multistyle|arbitrary] [--size 512]
-      [--alpha 1] [--style_scale 1] [--working_size 512] [--detail network|photo|none]
-      [--checkpoint RUN_DIR] [--tile_size 1024] [--steps N] [--content_weight A]
-      [--style_weight B] [--preserve_color] [--mask PATH] --output PATH
-  arbitrary-nst evaluate --content PATH --style PATH --stylized PATH
-  arbitrary-nst make-shards --input FOLDER --output PREFIX [--images_per_shard 1000]
-  arbitrary-nst train --config configs/NAME.yaml [--set train.learning_rate=1e-4 ...]
-  arbitrary-nst export --method arbitrary|adain [--checkpoint RUN_DIR] --output DIR
-  arbitrary-nst video --content IN.mp4|FOLDER --style PATH [...stylize flags...]
-      [--temporal_weight 0.7] [--input_weight 0.8] --output OUT.mp4|FOLDER
-  arbitrary-nst evaluate-video --content IN.mp4 --stylized OUT.mp4
-
-``stylize`` writes the stylized image (atomically); ``evaluate`` prints one JSON line with
-``content_loss``, ``style_loss`` and ``style_loss_mean_std`` (see ``arbitrary_nst.metrics``).
-Bad input ends with one line ``arbitrary-nst: error: ...`` on stderr, exit status 1 and no
-output file.
+Flags are parsed with ``absl.flags.argparse_flags`` (argparse with absl's flag syntax:
+``--noprogress`` for a false boolean) and the command runs under ``absl.app``.
 """
 
+import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 
 from absl import app, flags, logging
+from absl.flags import argparse_flags
 
-from arbitrary_nst import (config, control, data, export, feedforward, image_io, metrics,
-                           progress, train, video)
 from arbitrary_nst.errors import NSTError, UsageError
 
-FLAGS = flags.FLAGS
-COMMANDS = ("stylize", "evaluate", "make-shards", "train", "export", "video",
-            "evaluate-video")
-
-flags.DEFINE_string("content", None, "Content image.")
-flags.DEFINE_multi_string("style", None, "Style image (multistyle: style index); repeat "
-                          "the flag to blend several.")
-flags.DEFINE_list("style_weights", None, "Blending weights, one per --style, e.g. 0.7,0.3.")
-flags.DEFINE_enum("method", control.DEFAULT_METHOD, list(control.METHODS),
-                  "Stylization method: gatys (optimisation), adain (any style image), "
-                  "multistyle (26 built-in styles, --style 0..25), arbitrary (style "
-                  "prediction + CIN, any style image), hub (a TF Hub module, "
-                  "--hub_module).")
-flags.DEFINE_string("hub_module", None, "hub: a SavedModel folder or TF Hub handle called "
-                    "as module(content, style)[0].")
-flags.DEFINE_string("checkpoint", None, "adain / multistyle: a training run directory "
-                    "(arbitrary-nst train) to use instead of the shipped weights.")
-flags.DEFINE_integer("size", 512, "Longest side of the output in pixels.")
-flags.DEFINE_string("output", None, "Output image (.png, .jpg, .webp, .bmp, .tif).")
-flags.DEFINE_string("mask", None, "Grayscale mask: white gets the first style; with one "
-                    "style, black keeps the content.")
-flags.DEFINE_boolean("preserve_color", False, "Keep the content image's colours.")
-flags.DEFINE_enum("color_method", "luminance", ["luminance", "histogram"],
-                  "How --preserve_color works: luminance-only transfer or colour matching.")
-flags.DEFINE_float("alpha", 1.0, "Content/style trade-off for feed-forward methods.")
-flags.DEFINE_float("style_scale", 1.0, "Size of the painting's strokes relative to the "
-                   "output, the same at every --size (2 = twice as large, 0.5 = half). "
-                   "Feed-forward methods render the look at --working_size / style_scale "
-                   "px and add full-size detail; gatys resizes the style image to "
-                   "style_scale times the content.")
-flags.DEFINE_integer("working_size", None, "adain / multistyle / arbitrary / hub: long side "
-                     "in px of the look at --style_scale 1 (default 512).")
-flags.DEFINE_enum("detail", None, ["network", "photo", "none"], "adain / multistyle / "
-                  "arbitrary / hub, outputs larger than the working size: fine detail from a "
-                  "full-size pass of the network (default), from the photo, or none.")
-flags.DEFINE_integer("tile_size", None, "adain / multistyle / arbitrary: images whose long "
-                     "side is larger are rendered in tiles of this many pixels with "
-                     "whole-image statistics (default 1024, adain 512; 0 = never tile).")
-flags.DEFINE_integer("tile_overlap", None, "Overlap of neighbouring tiles in pixels "
-                     "(default 128).")
-flags.DEFINE_integer("steps", None, "Gatys: optimiser iterations per level (default 300).")
-flags.DEFINE_float("content_weight", None, "Gatys: content weight alpha (default 1e4).")
-flags.DEFINE_float("style_weight", None, "Gatys: style weight beta (default 1).")
-flags.DEFINE_float("tv_weight", None, "Gatys: total variation weight (default 0).")
-flags.DEFINE_enum("optimizer", None, ["lbfgs", "adam"], "Gatys: optimiser (default lbfgs).")
-flags.DEFINE_float("learning_rate", None, "Gatys: Adam step size (default 0.02).")
-flags.DEFINE_enum("init", None, ["content", "style", "noise"],
-                  "Gatys: initial image (default content).")
-flags.DEFINE_integer("levels", None, "Gatys: coarse-to-fine levels (default: 1 up to 512 "
-                     "px, then one more per doubling of the size).")
-flags.DEFINE_integer("coarse_steps", None, "Gatys: iterations at each coarser level "
-                     "(default: same as --steps).")
-flags.DEFINE_integer("seed", None, "Gatys: seed of the noise initialisation.")
-flags.DEFINE_string("stylized", None, "evaluate: the stylized image to score.")
-flags.DEFINE_string("vgg_weights", None, "VGG weights file (.h5/.npz); overrides the "
-                    "search order described in arbitrary_nst/weights.py.")
-flags.DEFINE_boolean("progress", True, "Show progress bars.")
-flags.DEFINE_string("input", None, "make-shards: folder or glob of training images.")
-flags.DEFINE_integer("images_per_shard", 1000, "make-shards: records per TFRecord shard.")
-flags.DEFINE_string("config", None, "train: YAML experiment config.")
-flags.DEFINE_float("temporal_weight", 0.7, "video: weight in [0, 1] of the warped previous "
-                   "stylized frame in trusted (non-occluded) pixels; 0 = no temporal "
-                   "consistency at all (input stabilization included).")
-flags.DEFINE_float("input_weight", 0.8, "video: weight in [0, 1] of the warped previous "
-                   "input frame blended into trusted pixels before stylizing (input "
-                   "stabilization).")
-flags.DEFINE_multi_string("set", [], "train: override a config key, e.g. data.batch_size=4.")
-
-GATYS_FLAGS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight", "optimizer",
-               "learning_rate", "init", "levels", "seed", "progress")
+COMMANDS = {
+    "stylize": "stylize one photo with one painting or a blend of several",
+    "batch": "stylize every photo with every painting (files, folders, globs) into a folder",
+    "video": "stylize every frame of a video or a folder of frames, temporally consistent",
+    "evaluate": "score a stylized image: content and style losses in one fixed VGG16 space",
+    "evaluate-video": "score a stylized video's temporal instability",
+    "train": "train (or resume) a feed-forward model from a YAML experiment config",
+    "export": "write a model as a TF Hub-style SavedModel",
+    "make-shards": "pack a folder of training images into TFRecord shards",
+}
+METHODS = ("arbitrary", "adain", "multistyle", "gatys", "hub")
+GATYS_OPTIONS = ("steps", "coarse_steps", "content_weight", "style_weight", "tv_weight",
+                 "optimizer", "learning_rate", "init", "levels", "seed")
+TILING_OPTIONS = ("tile_size", "tile_overlap")
 
 
-def _require(*names):
-    for name in names:
-        if not getattr(FLAGS, name):
-            raise UsageError(f"--{name} is required")
+class HelpFormatter(argparse.HelpFormatter):
+    """Adds "(default: X)" to a flag's help when it has a default worth naming."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.option_strings and action.default not in (None, False, [], argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
 
 
-def stylize_command():
+class Parser(argparse_flags.ArgumentParser):
+    """argparse with absl's flag syntax, no inherited absl flags, defaults shown in help
+    and every error one line ``arbitrary-nst: error: ...`` with exit status 2."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("inherited_absl_flags", None)
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(**kwargs)
+
+    def error(self, message):
+        print(f"arbitrary-nst: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def add_boolean(group, name, default, text):
+    """``--name`` / ``--noname`` (absl's spelling) for a boolean flag."""
+    group.add_argument(f"--{name}", dest=name, action="store_true", default=default,
+                       help=f"{text} (--no{name} to turn off)")
+    group.add_argument(f"--no{name}", dest=name, action="store_false", help=argparse.SUPPRESS)
+
+
+def add_common(parser):
+    group = parser.add_argument_group("general")
+    add_boolean(group, "progress", True, "show progress bars")
+    group.add_argument("--verbose", action="store_true",
+                       help="also show TensorFlow's and absl's log lines (which weights, "
+                            "devices, ...)")
+    group.add_argument("--vgg_weights", metavar="FILE",
+                       help="VGG weights (.h5/.npz) instead of the search order in "
+                            "arbitrary_nst/weights.py")
+
+
+def add_rendering(parser, kind):
+    """The flags ``stylize``, ``video`` and ``batch`` share, in groups."""
+    video, batch = kind == "video", kind == "batch"
+    inputs = parser.add_argument_group("input")
+    if batch:
+        inputs.add_argument("--content", required=True, action="extend", nargs="+",
+                            metavar="PATH", help="photos: files, folders or glob patterns")
+        inputs.add_argument("--style", required=True, action="extend", nargs="+",
+                            metavar="PATH", help="paintings: files, folders or glob patterns "
+                            "(multistyle: style indices 0-25)")
+    else:
+        inputs.add_argument("--content", required=True, action="append",
+                            metavar="VIDEO" if video else "PHOTO",
+                            help="video file or folder of frames" if video else "content image")
+        inputs.add_argument("--style", required=True, action="append", metavar="PAINTING",
+                            help="style image (multistyle: a style index 0-25); repeat to "
+                                 "blend")
+    if not batch:
+        inputs.add_argument("--style_weights", metavar="W1,W2", help="blending weights, one "
+                            "per --style, e.g. 0.7,0.3 (default equal)")
+    inputs.add_argument("--mask", metavar="IMAGE", help="grayscale mask: white gets the "
+                        "first style; with one style, black keeps the photo")
+    outputs = parser.add_argument_group("output")
+    if batch:
+        outputs.add_argument("--output", required=True, metavar="FOLDER",
+                             help="folder of the outputs (created if missing)")
+        outputs.add_argument("--name", default="{content}__{style}.png", metavar="TEMPLATE",
+                             help="output file name; {content} and {style} are the inputs' "
+                                  "names without extension")
+        outputs.add_argument("--grid", metavar="SHEET.png", help="also write a contact "
+                             "sheet: contents as rows, styles as columns, inputs as headers")
+        add_boolean(outputs, "overwrite", False, "replace existing outputs (default: keep "
+                    "them, so an interrupted batch resumes)")
+    else:
+        outputs.add_argument("--output", required=True, metavar="VIDEO_OR_FOLDER" if video
+                             else "IMAGE", help="output video (.mp4) or folder of frames"
+                             if video else "output image (.png, .jpg, .webp, .bmp, .tif)")
+    outputs.add_argument("--size", type=int, metavar="N", default=512,
+                         help="long side of the output, px")
+    method = parser.add_argument_group("method")
+    method.add_argument("--method", default="arbitrary", choices=METHODS,
+                        help="arbitrary: style prediction + CIN (Ghiasi); adain: VGG "
+                             "encoder-decoder (Huang & Belongie); multistyle: 26 built-in "
+                             "styles (Dumoulin); gatys: optimisation; hub: a TF Hub module")
+    method.add_argument("--checkpoint", metavar="RUN_DIR", help="adain / multistyle / "
+                        "arbitrary: a training run to use instead of the shipped weights")
+    method.add_argument("--hub_module", metavar="PATH_OR_HANDLE",
+                        help="hub: a SavedModel called as module(content, style)[0]")
+    controls = parser.add_argument_group("controls")
+    controls.add_argument("--alpha", type=float, metavar="X", default=1.0,
+                          help="adain / arbitrary: 1 = full style, 0 = the photo")
+    controls.add_argument("--style_scale", type=float, metavar="X", default=1.0,
+                          help="stroke size relative to the output, the same at every "
+                               "--size (2 = twice as large)")
+    controls.add_argument("--working_size", type=int, metavar="N", help="feed-forward methods: long side "
+                          "(px) of the look at --style_scale 1 (default 512)")
+    controls.add_argument("--detail", choices=("network", "photo", "none"),
+                          help="feed-forward methods, outputs above the working size: fine "
+                               "detail from a full-size network pass (default), the photo, "
+                               "or none")
+    add_boolean(controls, "preserve_color", False, "keep the photo's colours")
+    controls.add_argument("--color_method", default="luminance",
+                          choices=("luminance", "histogram"),
+                          help="how --preserve_color works")
+    gatys = parser.add_argument_group("Gatys (--method gatys)")
+    gatys.add_argument("--steps", type=int, metavar="N", help="optimiser iterations per level "
+                       "(default 300)")
+    gatys.add_argument("--coarse_steps", type=int, metavar="N", help="iterations at each coarser level "
+                       "(default: --steps)")
+    gatys.add_argument("--content_weight", type=float, metavar="X", help="alpha (default 1e4)")
+    gatys.add_argument("--style_weight", type=float, metavar="X", help="beta (default 1)")
+    gatys.add_argument("--tv_weight", type=float, metavar="X", help="total variation weight (default 0)")
+    gatys.add_argument("--optimizer", choices=("lbfgs", "adam"), help="default lbfgs")
+    gatys.add_argument("--learning_rate", type=float, metavar="X", help="Adam's step (default 0.02)")
+    gatys.add_argument("--init", choices=("content", "style", "noise"),
+                       help="initial image (default content)")
+    gatys.add_argument("--levels", type=int, metavar="N", help="coarse-to-fine levels (default: 1 up to "
+                       "512 px, one more per doubling)")
+    gatys.add_argument("--seed", type=int, metavar="N", help="seed of the noise initialisation")
+    tiling = parser.add_argument_group("tiling (adain, multistyle, arbitrary)")
+    tiling.add_argument("--tile_size", type=int, metavar="N", help="images larger than this are rendered "
+                        "in tiles with whole-image statistics (default 1024, adain 512; 0 = "
+                        "never)")
+    tiling.add_argument("--tile_overlap", type=int, metavar="N", help="overlap of neighbouring tiles, px "
+                        "(default 128)")
+    if video:
+        temporal = parser.add_argument_group("temporal consistency")
+        temporal.add_argument("--temporal_weight", type=float, metavar="X", default=0.7,
+                              help="weight in [0, 1] of the warped previous stylized frame "
+                                   "in trusted pixels; 0 = off")
+        temporal.add_argument("--input_weight", type=float, metavar="X", default=0.8,
+                              help="weight in [0, 1] of the warped previous input frame "
+                                   "blended in before stylizing")
+    add_common(parser)
+
+
+def build_parser():
+    """The parser of every command (no TensorFlow import)."""
+    parser = Parser(prog="arbitrary-nst", usage="arbitrary-nst COMMAND [flags]", description="Neural style transfer: every classic "
+                    "method, pretrained weights that work offline.",
+                    epilog="arbitrary-nst COMMAND --help lists that command's flags.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                     required=True)
+
+    def command(name, usage):
+        return commands.add_parser(name, help=COMMANDS[name], description=COMMANDS[name] + ".",
+                                   usage=f"arbitrary-nst {name} {usage} [flags]")
+
+    add_rendering(command("stylize", "--content PHOTO --style PAINTING [--style ...] "
+                          "--output IMAGE"), "stylize")
+    add_rendering(command("batch", "--content PATH [PATH ...] --style PATH [PATH ...] "
+                          "--output FOLDER"), "batch")
+    add_rendering(command("video", "--content VIDEO --style PAINTING --output VIDEO"), "video")
+    evaluate = command("evaluate", "--content PHOTO --style PAINTING --stylized IMAGE")
+    group = evaluate.add_argument_group("input")
+    group.add_argument("--content", required=True, metavar="PHOTO")
+    group.add_argument("--style", required=True, metavar="PAINTING")
+    group.add_argument("--stylized", required=True, metavar="IMAGE")
+    add_common(evaluate)
+    evaluate_video = command("evaluate-video", "--content VIDEO --stylized VIDEO")
+    group = evaluate_video.add_argument_group("input")
+    group.add_argument("--content", required=True, metavar="VIDEO")
+    group.add_argument("--stylized", required=True, metavar="VIDEO")
+    add_common(evaluate_video)
+    train = command("train", "--config YAML [--set KEY=VALUE ...]")
+    group = train.add_argument_group("experiment")
+    group.add_argument("--config", required=True, metavar="YAML",
+                       help="experiment config, e.g. configs/adain_tiny.yaml")
+    group.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a config key, e.g. data.batch_size=4 (repeatable)")
+    add_common(train)
+    export = command("export", "--method arbitrary|adain --output FOLDER")
+    group = export.add_argument_group("model")
+    group.add_argument("--method", default="arbitrary", choices=("arbitrary", "adain"))
+    group.add_argument("--checkpoint", metavar="RUN_DIR", help="a training run instead of "
+                       "the shipped weights")
+    group.add_argument("--output", required=True, metavar="FOLDER")
+    add_common(export)
+    shards = command("make-shards", "--input FOLDER --output PREFIX")
+    group = shards.add_argument_group("data")
+    group.add_argument("--input", required=True, metavar="FOLDER_OR_GLOB")
+    group.add_argument("--output", required=True, metavar="PREFIX")
+    group.add_argument("--images_per_shard", type=int, metavar="N", default=1000)
+    add_common(shards)
+    return parser
+
+
+def check_rendering(args):
+    """Argument errors of ``stylize``/``batch``/``video`` that need no file (exit 2)."""
+    if args.command != "batch":
+        if len(args.content) > 1:
+            raise ArgumentError(f"{args.command} takes one --content, got "
+                                f"{len(args.content)}" + ("; arbitrary-nst batch takes many"
+                                                          if args.command == "stylize" else ""))
+        args.content = args.content[0]
+    if args.size < 16:
+        raise ArgumentError(f"--size {args.size}: expected at least 16")
+    if args.method != "gatys":
+        given = [name for name in GATYS_OPTIONS if getattr(args, name) is not None]
+        if given:
+            raise ArgumentError(f"--{given[0]} applies to --method gatys only (this run uses "
+                                f"--method {args.method})")
+    else:
+        given = [name for name in ("working_size", "detail") if getattr(args, name) is not None]
+        if given:
+            raise ArgumentError(f"--{given[0]} applies to the feed-forward methods (this run "
+                                "uses --method gatys, whose stroke size is --style_scale)")
+    if args.method not in ("adain", "multistyle", "arbitrary"):
+        given = [name for name in TILING_OPTIONS if getattr(args, name) is not None]
+        if given:
+            raise ArgumentError(f"--{given[0]} applies to --method adain, multistyle and "
+                                f"arbitrary only (this run uses --method {args.method})")
+    if getattr(args, "style_weights", None) is not None:
+        try:
+            args.style_weights = [float(w) for w in args.style_weights.split(",")]
+        except ValueError:
+            raise ArgumentError(f"--style_weights {args.style_weights}: expected "
+                                "comma-separated numbers") from None
+    if args.command == "video":
+        for name in ("temporal_weight", "input_weight"):
+            if not 0.0 <= getattr(args, name) <= 1.0:
+                raise ArgumentError(f"--{name} {getattr(args, name)}: expected 0 to 1")
+
+
+class ArgumentError(Exception):
+    """A flag value that is wrong on its face: exit status 2."""
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Sends file descriptor 2 to /dev/null: the C++ log lines TensorFlow prints while it
+    loads and initialises devices ignore Python's logging settings."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def start_tensorflow(verbose):
+    """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
+    if verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0")
+        logging.set_verbosity(logging.INFO)
+        import tensorflow as tf
+        tf.config.list_physical_devices()
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    logging.set_verbosity(logging.WARNING)
+    with native_stderr_silenced():
+        import tensorflow as tf
+        tf.config.list_physical_devices()
+
+
+def stylize_command(args):
     """Runs ``arbitrary-nst stylize``."""
-    _require("content", "style", "output")
-    image_io.check_save_path(FLAGS.output)
-    content = image_io.load_image(FLAGS.content, size=_size())
-    render = _renderer()
+    from arbitrary_nst import image_io
+    image_io.check_save_path(args.output)
+    content = image_io.load_image(args.content, size=args.size)
+    render = renderer(args)
     start = time.perf_counter()
     image = render(content)
-    image_io.save_image(FLAGS.output, image)
-    logging.info("wrote %s (%dx%d) in %.1f s", FLAGS.output, image.shape[1], image.shape[0],
-                 time.perf_counter() - start)
+    image_io.save_image(args.output, image)
+    print(f"wrote {args.output} ({image.shape[1]}x{image.shape[0]}) in "
+          f"{time.perf_counter() - start:.1f} s")
 
 
-def _size():
-    if FLAGS.size < 16:
-        raise UsageError(f"--size {FLAGS.size}: expected at least 16")
-    return FLAGS.size
+def renderer(args, load_styles=True):
+    """``render(content image, guide=None, styles=None) -> stylized image`` from the
+    style, method and control flags; ``styles`` default: those of ``--style`` (loaded
+    here when ``load_styles``)."""
+    from arbitrary_nst import control, image_io
+    default_styles = [load_style(args, value) for value in args.style] if load_styles else None
+    mask = image_io.load_image(args.mask).mean(axis=-1) if args.mask else None
+    options = {name: getattr(args, name) for name in GATYS_OPTIONS + TILING_OPTIONS
+               if getattr(args, name) is not None}
+    if args.method == "gatys":
+        options["progress"] = args.progress
+    for name in ("checkpoint", "hub_module"):
+        if getattr(args, name):
+            options[name] = getattr(args, name)
 
-
-def _renderer():
-    """``content image -> stylized image`` from the style, method and control flags."""
-    if control.METHODS[FLAGS.method].style_images:
-        styles = [image_io.load_image(path) for path in FLAGS.style]
-    else:
-        styles = [_style_index(value) for value in FLAGS.style]
-    mask = image_io.load_image(FLAGS.mask).mean(axis=-1) if FLAGS.mask else None
-    weights = None
-    if FLAGS.style_weights:
-        try:
-            weights = [float(w) for w in FLAGS.style_weights]
-        except ValueError:
-            raise UsageError(f"--style_weights {','.join(FLAGS.style_weights)}: expected "
-                             "comma-separated numbers") from None
-    options = {name: getattr(FLAGS, name) for name in GATYS_FLAGS
-               if getattr(FLAGS, name) is not None and FLAGS.method == "gatys"}
-    misplaced = [name for name in GATYS_FLAGS if name != "progress"
-                 and getattr(FLAGS, name) is not None and FLAGS.method != "gatys"]
-    if misplaced:
-        raise UsageError(f"--{misplaced[0]} applies to --method gatys only "
-                         f"(this run uses --method {FLAGS.method})")
-    for name in feedforward.TILING_OPTIONS:
-        if getattr(FLAGS, name) is not None:
-            if name not in control.METHODS[FLAGS.method].options:
-                raise UsageError(f"--{name} applies to --method adain, multistyle and "
-                                 f"arbitrary only (this run uses --method {FLAGS.method})")
-            options[name] = getattr(FLAGS, name)
-    if FLAGS.checkpoint:
-        options["checkpoint"] = FLAGS.checkpoint
-    if FLAGS.hub_module:
-        options["hub_module"] = FLAGS.hub_module
-    def render(content, guide=None):
+    def render(content, guide=None, styles=None):
         extra = {}
         if guide is not None:  # Gatys in a video: start from and stay near the warped frame
             extra = {"init_image": guide[0], "temporal_target": guide[0],
-                     "temporal_mask": guide[1],
-                     "temporal_weight": FLAGS.temporal_weight}
+                     "temporal_mask": guide[1], "temporal_weight": args.temporal_weight}
         return control.stylize(
-            content, styles, weights=weights, alpha=FLAGS.alpha, method=FLAGS.method,
-            mask=mask, preserve_color=FLAGS.preserve_color, color_method=FLAGS.color_method,
-            style_scale=FLAGS.style_scale, working_size=FLAGS.working_size,
-            detail=FLAGS.detail, **options, **extra)
+            content, default_styles if styles is None else styles,
+            weights=getattr(args, "style_weights", None), alpha=args.alpha,
+            method=args.method, mask=mask, preserve_color=args.preserve_color,
+            color_method=args.color_method, style_scale=args.style_scale,
+            working_size=args.working_size, detail=args.detail, **options, **extra)
 
     return render
 
 
-def video_command():
-    """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
-    _require("content", "style", "output")
-    for name in ("temporal_weight", "input_weight"):
-        if not 0.0 <= getattr(FLAGS, name) <= 1.0:
-            raise UsageError(f"--{name} {getattr(FLAGS, name)}: expected 0 to 1")
-    render = _renderer()
-    frames = video.read_frames(FLAGS.content, _size())
-    total = video.frame_count(FLAGS.content)
-    with video.FrameWriter(FLAGS.output, video.frame_rate(FLAGS.content)) as writer, \
-            progress.progress_bar(total, "video", FLAGS.progress) as bar:
-        gatys = FLAGS.method == "gatys"
-        for frame in video.stylize_video(
-                frames, (render if gatys else lambda frame, guide: render(frame)),
-                FLAGS.temporal_weight, FLAGS.input_weight, blend=not gatys):
-            writer.write(frame)
-            bar.update(1)
-    logging.info("wrote %s: %d frames", FLAGS.output, writer.count)
-
-
-def evaluate_video_command():
-    """Runs ``arbitrary-nst evaluate-video``: prints the temporal instability as JSON."""
-    _require("content", "stylized")
-    value = video.instability(video.read_frames(FLAGS.content),
-                              video.read_frames(FLAGS.stylized))
-    print(json.dumps({"instability": value}))
-
-
-def _style_index(value):
+def load_style(args, value):
+    """A style image, or a style index for methods with built-in styles."""
+    from arbitrary_nst import control, image_io
+    if control.METHODS[args.method].style_images:
+        return image_io.load_image(value)
     try:
         return int(value)
     except ValueError:
-        raise UsageError(f"--style {value}: method {FLAGS.method} takes style indices "
+        raise UsageError(f"--style {value}: method {args.method} takes style indices "
                          "(integers), not image paths") from None
 
 
-def evaluate_command():
+def batch_command(args):
+    """Runs ``arbitrary-nst batch``: every content with every style into a folder."""
+    from arbitrary_nst import batch, control, image_io
+    contents = batch.expand_inputs(args.content, "--content")
+    styles = (batch.expand_inputs(args.style, "--style")
+              if control.METHODS[args.method].style_images else args.style)
+    for content in contents:  # names are checked before any work
+        for style in styles:
+            batch.output_name(args.name, content, style)
+    if args.grid:
+        image_io.check_save_path(args.grid)
+    os.makedirs(args.output, exist_ok=True)
+    render = renderer(args, load_styles=False)
+    result = batch.run_batch(contents, styles, args.output,
+                             lambda content, style: render(content, styles=[style]),
+                             lambda value: load_style(args, value), args.size, args.name,
+                             args.overwrite, args.progress)
+    if args.grid:
+        images = control.METHODS[args.method].style_images
+        sheet = batch.contact_sheet(contents, styles, result.outputs,
+                                    lambda style: result.styles.get(style) if images else None)
+        image_io.save_image(args.grid, sheet)
+    written = len(result.outputs) - result.skipped
+    print(f"wrote {written} images to {args.output}"
+          + (f", kept {result.skipped} existing (--overwrite replaces them)"
+             if result.skipped else "") + (f"; sheet {args.grid}" if args.grid else ""))
+    if result.failures:
+        for _, message in result.failures:
+            print(f"arbitrary-nst: skipped: {message}", file=sys.stderr)
+        raise BatchFailed(f"{len(result.failures)} input(s) could not be stylized (listed "
+                          "above); the other outputs are written")
+
+
+class BatchFailed(NSTError):
+    """Some inputs of a batch could not be stylized (each was reported)."""
+
+
+def video_command(args):
+    """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
+    from arbitrary_nst import progress, video
+    render = renderer(args)
+    frames = video.read_frames(args.content, args.size)
+    total = video.frame_count(args.content)
+    gatys = args.method == "gatys"
+    with video.FrameWriter(args.output, video.frame_rate(args.content)) as writer, \
+            progress.progress_bar(total, "video", args.progress) as bar:
+        for frame in video.stylize_video(
+                frames, (render if gatys else lambda frame, guide: render(frame)),
+                args.temporal_weight, args.input_weight, blend=not gatys):
+            writer.write(frame)
+            bar.update(1)
+    print(f"wrote {args.output}: {writer.count} frames")
+
+
+def evaluate_command(args):
     """Runs ``arbitrary-nst evaluate`` and prints one JSON line."""
-    _require("content", "style", "stylized")
-    if len(FLAGS.style) != 1:
-        raise UsageError(f"evaluate takes one --style, got {len(FLAGS.style)}")
+    from arbitrary_nst import image_io, metrics
     scores = metrics.evaluate_pair(*(image_io.load_image(path) for path in
-                                     (FLAGS.content, FLAGS.style[0], FLAGS.stylized)))
+                                     (args.content, args.style, args.stylized)))
     print(json.dumps(scores))
 
 
-def make_shards_command():
+def evaluate_video_command(args):
+    """Runs ``arbitrary-nst evaluate-video``: prints the temporal instability as JSON."""
+    from arbitrary_nst import video
+    value = video.instability(video.read_frames(args.content),
+                              video.read_frames(args.stylized))
+    print(json.dumps({"instability": value}))
+
+
+def make_shards_command(args):
     """Runs ``arbitrary-nst make-shards``: image folder -> TFRecord shards."""
-    _require("input", "output")
-    paths = data.write_shards(FLAGS.input, FLAGS.output, FLAGS.images_per_shard)
-    logging.info("wrote %d shards: %s ... %s", len(paths), paths[0], paths[-1])
+    from arbitrary_nst import data
+    paths = data.write_shards(args.input, args.output, args.images_per_shard)
+    print(f"wrote {len(paths)} shards: {paths[0]} ... {paths[-1]}")
 
 
-def export_command():
+def export_command(args):
     """Runs ``arbitrary-nst export``: a TF Hub-style SavedModel of --method."""
-    _require("output")
-    path = export.export(FLAGS.method, FLAGS.output, FLAGS.checkpoint)
-    logging.info("wrote %s: hub.load(path)(content, style)[0]", path)
+    from arbitrary_nst import export
+    path = export.export(args.method, args.output, args.checkpoint)
+    print(f"wrote {path}: hub.load(path)(content, style)[0]")
 
 
-def train_command():
+def train_command(args):
     """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
-    _require("config")
-    experiment = config.load_config(FLAGS.config, FLAGS.set)
-    result = train.train(experiment, progress=FLAGS.progress)
-    logging.info("stopped at step %d; checkpoints in %s", result["step"],
-                 experiment.checkpoint.dir)
+    from arbitrary_nst import config, train
+    experiment = config.load_config(args.config, args.set)
+    result = train.train(experiment, progress=args.progress)
+    print(f"stopped at step {result['step']}; checkpoints in {experiment.checkpoint.dir}")
 
 
-def main(argv):
-    """Dispatches ``argv[1]`` to a command; NSTError becomes one line and exit status 1."""
-    if len(argv) != 2 or argv[1] not in COMMANDS:
-        extra = " ".join(argv[1:]) or "nothing"
-        print(f"arbitrary-nst: error: expected one command ({', '.join(COMMANDS)}), got "
-              f"{extra}; see --helpfull", file=sys.stderr)
-        return 2
-    if FLAGS.vgg_weights:
-        os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = FLAGS.vgg_weights
+RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command, "evaluate": evaluate_command,
+           "evaluate-video": evaluate_video_command, "make-shards": make_shards_command,
+           "export": export_command, "train": train_command}
+
+
+def parse(argv):
+    """absl's ``flags_parser``: the parsed namespace; argument errors exit 2."""
+    args = build_parser().parse_args(argv[1:])
+    flags.FLAGS.mark_as_parsed()  # absl's own flags are not offered; app.run wants them parsed
     try:
-        {"stylize": stylize_command, "evaluate": evaluate_command,
-         "make-shards": make_shards_command, "train": train_command,
-         "export": export_command, "video": video_command,
-         "evaluate-video": evaluate_video_command}[argv[1]]()
+        if args.command in ("stylize", "video", "batch"):
+            check_rendering(args)
+    except ArgumentError as exc:
+        print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    return args
+
+
+def main(args):
+    """Runs the parsed command; NSTError becomes one line and exit status 1."""
+    if args.vgg_weights:
+        os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = args.vgg_weights
+    start_tensorflow(args.verbose)
+    try:
+        RUNNERS[args.command](args)
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1
@@ -266,7 +481,7 @@ def main(argv):
 
 def run():
     """Console-script entry point."""
-    app.run(main)
+    app.run(main, flags_parser=parse)
 
 
 if __name__ == "__main__":

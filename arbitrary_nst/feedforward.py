@@ -27,7 +27,9 @@ is rendered in tiles overlapping by ``options["tile_overlap"]`` with whole-image
 :mod:`arbitrary_nst.tiling`.
 """
 
+import collections
 import functools
+import hashlib
 
 import numpy as np
 import tensorflow as tf
@@ -61,11 +63,19 @@ def load(options, method, shipped):
     """The model of ``options["checkpoint"]`` (a training run of ``method``) or the shipped
     one (``shipped()``), with ``options["upsampling"]``."""
     checkpoint = options.get("checkpoint")
-    model = tasks.load_model(checkpoint, method) if checkpoint else shipped()
+    model = (load_run(checkpoint, method, tf.train.latest_checkpoint(checkpoint))
+             if checkpoint else shipped())
     upsampling = options.get("upsampling", "nearest")
     if upsampling not in UPSAMPLINGS:
         raise UsageError(f"upsampling {upsampling!r}: expected one of {', '.join(UPSAMPLINGS)}")
     return model if upsampling == "nearest" else with_upsampling(model, upsampling)
+
+
+@functools.lru_cache(maxsize=4)
+def load_run(run_dir, method, latest):
+    """The model of a training run, kept while its ``latest`` checkpoint is the same."""
+    del latest  # part of the cache key only: a new checkpoint loads anew
+    return tasks.load_model(run_dir, method)
 
 
 @functools.lru_cache(maxsize=8)
@@ -79,6 +89,25 @@ def with_upsampling(model, interpolation):
                               layers.with_upsampling(model.transformer, interpolation))
     return MultiStyle(model.num_styles,
                       transformer=layers.with_upsampling(model.transformer, interpolation))
+
+
+_ENCODINGS = collections.OrderedDict()
+ENCODING_CACHE_SIZE = 64
+
+
+def encoded(network, encode, style):
+    """``encode(style[None])``, remembered for the last :data:`ENCODING_CACHE_SIZE`
+    (network, style image) pairs, so a batch or a multi-scale render encodes each style
+    once. ``network`` is the object whose weights ``encode`` uses (the key, with the
+    style image's bytes)."""
+    style = np.ascontiguousarray(style, np.float32)
+    key = (id(network), style.shape, hashlib.blake2b(style.tobytes(), digest_size=16).digest())
+    if key not in _ENCODINGS:
+        _ENCODINGS[key] = (network, encode(style[None]))  # keeps network alive: ids stay unique
+        if len(_ENCODINGS) > ENCODING_CACHE_SIZE:
+            _ENCODINGS.popitem(last=False)
+    _ENCODINGS.move_to_end(key)
+    return _ENCODINGS[key][1]
 
 
 def transform(model, content, condition, options):
@@ -99,7 +128,8 @@ def run_adain(content, styles, regions, options):
     own = None
     if tiles is not None:
         own = model.content_statistics(tiling.thumbnail(content)[None])
-    style_statistics = [model.style_statistics(style[None]) for style in styles]
+    style_statistics = [encoded(model.encoder, model.style_statistics, style)
+                        for style in styles]
     means, stds = [], []
     for region in regions:
         if region.style_weights is None:  # keeps the content's own statistics
@@ -153,7 +183,7 @@ def run_arbitrary(content, styles, regions, options):
     """Ghiasi et al.'s model: blends and ``alpha`` act on the 100-d style vectors (alpha
     interpolates toward the content image's own vector); regions are composited."""
     model = load(options, "arbitrary", pretrained.arbitrary)
-    vectors = [model.style_vector(style[None]) for style in styles]
+    vectors = [encoded(model.predictor, model.style_vector, style) for style in styles]
     alpha = options.get("alpha", 1.0)
     own = model.style_vector(content[None]) if alpha != 1.0 else None
     def render(style_weights):

@@ -186,7 +186,7 @@ def resize(image, height, width):
 
 
 def upsample(image, size, add_to=None, rows=256):
-    """Bicubic enlargement of ``image`` ``(h, w, 3)`` to ``size`` ``(H, W)``.
+    """Bicubic enlargement of ``image`` ``(h, w, C)`` (C = 1 to 4) to ``size`` ``(H, W)``.
 
     Pixel centres are aligned as in :func:`resize` (half-pixel). The result is computed
     ``rows`` output rows at a time (OpenCV's ``remap``), so a large output needs no
@@ -202,17 +202,19 @@ def upsample(image, size, add_to=None, rows=256):
               * (small.shape[0] / height) - 0.5)
         map_x = np.repeat(xs[None].astype(np.float32), len(ys), axis=0)
         map_y = np.repeat(ys[:, None].astype(np.float32), width, axis=1)
-        output[start:start + len(ys)] += cv2.remap(small, map_x, map_y, cv2.INTER_CUBIC,
-                                                   borderMode=cv2.BORDER_REPLICATE)
+        rows_out = output[start:start + len(ys)]
+        rows_out += cv2.remap(small, map_x, map_y, cv2.INTER_CUBIC,
+                              borderMode=cv2.BORDER_REPLICATE).reshape(rows_out.shape)
     return output
 
 
 def shrink(image, size):
-    """``image`` ``(H, W, 3)`` shrunk to ``size`` ``(h, w)`` by area averaging (OpenCV's
-    ``INTER_AREA``: antialiased, no full-size temporaries). Returns float32."""
+    """``image`` ``(H, W, C)`` (C = 1 to 4) shrunk to ``size`` ``(h, w)`` by area
+    averaging (OpenCV's ``INTER_AREA``: antialiased, no full-size temporaries). Returns
+    float32 ``(h, w, C)``."""
     height, width = size
     return cv2.resize(np.ascontiguousarray(image, np.float32), (width, height),
-                      interpolation=cv2.INTER_AREA)
+                      interpolation=cv2.INTER_AREA).reshape(height, width, image.shape[-1])
 
 
 def size_for_longest(shape, longest):

@@ -15,6 +15,9 @@ any two methods can be compared on the same pair:
 * ``ssim``: structural similarity of the stylized image's luminance to the content's
   (1 = structure fully kept), ``tf.image.ssim`` with its default 11x11 Gaussian window.
 
+:func:`grid_pattern` measures the fixed grid (banding) a network's stride leaves in flat
+areas; :func:`sharpness` compares a large output's fine detail with an upsampled preview's.
+
 :func:`score_methods` times methods over a set of (content, style) pairs and scores each
 output; :func:`write_report` writes such rows as a Markdown table and a CSV file.
 
@@ -66,6 +69,37 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
                          image_io.rgb_to_yiq(content)[..., :1], max_val=1.0)
     return {"content_loss": float(content_loss), "style_loss": float(style_loss),
             "style_loss_mean_std": float(mean_std_loss), "ssim": float(ssim)}
+
+
+def grid_pattern(image, period=4):
+    """Strength of a fixed grid pattern in ``image`` ``(H, W, 3)``: the standard deviation
+    over the ``period x period`` pixel phases ``(y mod period, x mod period)`` of the mean
+    high-pass luminance (luminance minus its 8x-shrunk-and-enlarged copy). Content
+    averages out over the phases; a pattern tied to the pixel grid (nearest upsampling
+    twice: period 4) does not. Units: luminance on [0, 1]."""
+    luminance = image_io.rgb_to_yiq(image)[..., :1]
+    height, width = luminance.shape[:2]
+    blurred = image_io.upsample(image_io.shrink(luminance, (max(1, height // 8),
+                                                            max(1, width // 8))),
+                                (height, width))
+    high = (luminance[..., 0] - blurred[..., 0])[:height // period * period,
+                                                 :width // period * period]
+    phases = high.reshape(height // period, period, width // period, period)
+    return float(phases.mean(axis=(0, 2)).std())
+
+
+def laplacian_energy(image):
+    """Mean absolute 4-neighbour Laplacian of the luminance of ``image`` ``(H, W, 3)``."""
+    y = image_io.rgb_to_yiq(image)[..., 0]
+    return float(np.abs(4 * y[1:-1, 1:-1] - y[:-2, 1:-1] - y[2:, 1:-1] - y[1:-1, :-2]
+                        - y[1:-1, 2:]).mean())
+
+
+def sharpness(image, preview):
+    """:func:`laplacian_energy` of ``image`` over that of ``preview`` (a smaller
+    rendering) enlarged bicubic to ``image``'s size: 1 = no detail beyond the preview's."""
+    return laplacian_energy(image) / laplacian_energy(image_io.upsample(preview,
+                                                                        image.shape[:2]))
 
 
 def score_methods(pairs, methods, warm_up=True):

@@ -21,18 +21,19 @@ class _Bar:
 
 
 @contextlib.contextmanager
-def progress_bar(total, description, enabled=True):
+def progress_bar(total, description, enabled=True, unit="it"):
     """A context manager yielding an object with ``update(count=1, **values)``.
 
     Args:
       total: expected number of updates (for the ETA).
       description: text shown before the bar.
       enabled: when False, updates do nothing and nothing is printed.
+      unit: what is counted (the rate is shown per second of it).
     """
     if not enabled:
         yield _Bar(None)
         return
-    bar = tqdm(total=total, desc=description, unit="it", file=sys.stderr, dynamic_ncols=True,
+    bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True,
                mininterval=0.5)
     try:
         yield _Bar(bar)

@@ -15,13 +15,15 @@ resized to ``eval_size`` px: Gram style loss relative to the photo's own (the ph
 as if it were the stylized image: lower = more of the painting) and content loss, each
 then relative to the 512 px output's (1 = as much style / content as the preview); ``preview``: mean absolute difference of the output resized
 to 512 px against the 512 px output; ``sharpness``: mean absolute Laplacian of the
-output's luminance over that of the 512 px output upsampled bicubic to the same size.
+output's luminance over that of the 512 px output upsampled bicubic to the same size
+(``arbitrary_nst.metrics.sharpness``); ``grid``: the period-4 pattern of the output
+(``arbitrary_nst.metrics.grid_pattern``), the banding nearest upsampling leaves.
 ``multistyle`` has built-in styles: its style reference is its own 512 px rendering of the
 bundled Brandenburg Gate photo with the same style (the look, apart from any content).
 
-Writes experiments/results/style_at_every_size.md/.csv and style_at_every_size_crops.png
-(the first pair: crops of the 512 px output upsampled, the single pass and the default
-at the largest size, one row per method).
+Writes experiments/results/style_at_every_size.md/.csv and style_at_every_size_crops_N.png
+for each size N above 512 (pair ``crop_pair``, a ``crop`` px square at ``crop_at``: the
+512 px output upsampled, then each mode; one row per method).
 Usage: python experiments/style_at_every_size.py [--assets ../shared/assets]
   [--set sizes=[512,1024]] [--set methods=[arbitrary]]
 """
@@ -35,7 +37,6 @@ import tempfile
 import numpy as np
 from absl import app
 from common import asset, load_settings, result_path, run_cli, side_by_side, write_report
-from scipy import ndimage
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io, metrics
@@ -57,15 +58,10 @@ class Settings:
     multistyle_style: int = setting(0, low=0)
     sizes: list[int] = list_setting([512, 1024, 2048, 4096])
     modes: list[str] = list_setting(list(MODES))
+    crop_pair: int = setting(2, low=0)  # the pair the crop figures show
+    crop_at: list[float] = list_setting([0.1, 0.7])  # crop's top-left, fractions of H, W
     crop: int = setting(384, low=32)
     eval_size: int = setting(256, low=32)
-
-
-def sharpness(image, preview):
-    """Mean |Laplacian| of ``image``'s luminance over that of ``preview`` upsampled."""
-    def detail(picture):
-        return float(np.abs(ndimage.laplace(image_io.rgb_to_yiq(picture)[..., 0])).mean())
-    return detail(image) / detail(image_io.upsample(preview, image.shape[:2]))
 
 
 def render(method, content_path, style, size, mode, path, settings):
@@ -85,7 +81,7 @@ def main(argv):
     unknown = sorted(set(settings.modes) - set(MODES))
     if unknown:
         raise SystemExit(f"modes: unknown {unknown[0]!r}, expected some of {', '.join(MODES)}")
-    rows, crops = [], []
+    rows, crops = [], {}
     with tempfile.TemporaryDirectory() as folder:
         look = os.path.join(folder, "multistyle_look.png")
         if "multistyle" in settings.methods:
@@ -125,26 +121,26 @@ def main(argv):
                         row["content_ratio"] = row["content_loss"] / reference["content_loss"]
                         row["preview_diff"] = float(np.abs(image_io.resize_longest(
                             image, REFERENCE_SIZE) - preview).mean())
-                        row["sharpness"] = sharpness(image, preview)
-                if pair_index == 0:
-                    crops.append(crop_row(outputs, preview, settings))
+                        row["sharpness"] = metrics.sharpness(image, preview)
+                        row["grid"] = metrics.grid_pattern(image)
+                if pair_index == settings.crop_pair:
+                    for size in settings.sizes:
+                        if size > REFERENCE_SIZE:
+                            crops.setdefault(size, []).append(
+                                crop_row(outputs, preview, size, settings))
     write_outputs(rows, settings)
-    if crops:
-        nst.save_image(result_path("style_at_every_size_crops.png"), side_by_side(crops))
+    for size, rows_of_crops in crops.items():
+        nst.save_image(result_path(f"style_at_every_size_crops_{size}.png"),
+                       side_by_side(rows_of_crops))
 
 
-def crop_row(outputs, preview, settings):
-    """Crops at the largest size around the image centre: preview upsampled, single
-    pass, default (network detail)."""
-    largest = max(size for size, _ in outputs)
+def crop_row(outputs, preview, size, settings):
+    """Crops at ``size`` (``crop_at``): the preview upsampled, then each mode."""
     pieces = []
-    for mode in ("preview", "single", "network"):
-        image = (image_io.upsample(preview, outputs[largest, "network"].shape[:2])
-                 if mode == "preview" else outputs.get((largest, mode)))
-        if image is None:
-            continue
-        top = (image.shape[0] - settings.crop) // 2
-        left = (image.shape[1] - settings.crop) // 2
+    for mode in ["preview"] + settings.modes:
+        image = (image_io.upsample(preview, outputs[size, settings.modes[0]].shape[:2])
+                 if mode == "preview" else outputs[size, mode])
+        top, left = (int(f * s) for f, s in zip(settings.crop_at, image.shape[:2]))
         pieces.append(np.clip(image[top:top + settings.crop, left:left + settings.crop], 0, 1))
     return np.concatenate(pieces, axis=1)
 
@@ -152,7 +148,7 @@ def crop_row(outputs, preview, settings):
 def write_outputs(rows, settings):
     columns = ("pair", "method", "size", "mode", "seconds", "peak_mib", "content_loss",
                "style_loss_vs_photo", "ssim", "style_ratio", "content_ratio", "preview_diff",
-               "sharpness")
+               "sharpness", "grid")
     text = io.StringIO()
     writer = csv.DictWriter(text, columns, extrasaction="ignore")
     writer.writeheader()
@@ -164,23 +160,24 @@ def write_outputs(rows, settings):
              "loss over the photo's own; ratios are to the "
              f"{REFERENCE_SIZE} px output's; preview = mean "
              f"abs. difference at {REFERENCE_SIZE} px against it; sharpness = mean "
-             "|Laplacian| over that of the upsampled preview. Time and peak RSS: one "
+             "|Laplacian| over that of the upsampled preview; grid = the period-4 pattern "
+             "(banding, `arbitrary_nst.metrics.grid_pattern`, luminance units). Time and peak RSS: one "
              "`arbitrary-nst stylize` process, start-up and PNG writing included.\n",
              "| method | size | mode | style loss / photo's | style loss / 512's | content loss / 512's | preview "
-             "diff | sharpness | seconds | peak RSS MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "diff | sharpness | grid | seconds | peak RSS MiB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     keys = sorted({(r["method"], r["size"], r["mode"]) for r in rows},
                   key=lambda k: (settings.methods.index(k[0]), k[1],
                                  (["preview"] + list(MODES)).index(k[2])))
     for method, size, mode in keys:
         group = [r for r in rows if (r["method"], r["size"], r["mode"]) == (method, size, mode)]
         mean = {name: np.mean([r[name] for r in group]) for name in
-                ("style_loss_vs_photo", "style_ratio", "content_ratio", "preview_diff", "sharpness", "seconds",
-                 "peak_mib")}
+                ("style_loss_vs_photo", "style_ratio", "content_ratio", "preview_diff",
+                 "sharpness", "grid", "seconds", "peak_mib")}
         lines.append(f"| {method} | {size} | {mode} | {mean['style_loss_vs_photo']:.2f} | "
                      f"{mean['style_ratio']:.2f} | "
                      f"{mean['content_ratio']:.2f} | {mean['preview_diff']:.3f} | "
-                     f"{mean['sharpness']:.2f} | {mean['seconds']:.1f} | "
+                     f"{mean['sharpness']:.2f} | {mean['grid']:.4f} | {mean['seconds']:.1f} | "
                      f"{mean['peak_mib']:.0f} |")
     write_report("style_at_every_size.md", lines)
 

@@ -2,8 +2,9 @@
 they stay small). Run after editing: python notebooks/make_notebooks.py
 
 Every notebook reads NST_SIZE (longest side of the images, default 384) and NST_ASSETS
-(the shared assets folder, default ../../shared/assets from this folder) from the
-environment, so the test suite runs them top to bottom at 64 px.
+(a folder with content/ and styles/ subfolders; default the small copies in
+../tests/data/assets, which are in the repository; the full shared asset set has the same
+layout) from the environment, so the test suite runs them top to bottom at 64 px.
 """
 
 import os
@@ -17,7 +18,7 @@ from PIL import Image
 import arbitrary_nst as nst
 
 SIZE = int(os.environ.get("NST_SIZE", "384"))
-ASSETS = os.environ.get("NST_ASSETS", os.path.join("..", "..", "shared", "assets"))
+ASSETS = os.environ.get("NST_ASSETS", os.path.join("..", "tests", "data", "assets"))
 
 def show(*images):
     # float32 (H, W, 3) images in [0, 1], side by side at the first one's height.
@@ -27,11 +28,8 @@ def show(*images):
     display(Image.fromarray((np.clip(row, 0, 1) * 255 + 0.5).astype(np.uint8)))
 
 def painting(name):
-    # A painting from the shared assets, or the bundled Starry Night without them.
-    path = os.path.join(ASSETS, "styles", name)
-    if not os.path.exists(path):
-        path = os.path.join(nst.SAMPLES_DIR, "starry_night.jpg")
-    return nst.load_image(path)"""
+    # A painting from ASSETS/styles; a missing one is an error naming it.
+    return nst.load_image(os.path.join(ASSETS, "styles", name))"""
 
 NOTEBOOKS = {
     "blend_styles.ipynb": [

@@ -9,6 +9,9 @@ from arbitrary_nst import SAMPLES_DIR, image_io
 
 CONTENT_PATH = os.path.join(SAMPLES_DIR, "brandenburg_gate.jpg")
 STYLE_PATH = os.path.join(SAMPLES_DIR, "starry_night.jpg")
+TEST_ASSETS = os.path.join(os.path.dirname(__file__), "data", "assets")
+"""Small copies of shared pictures and the shared clip, in the shared folder's layout
+(see its SOURCES.md): the suite needs nothing outside the repository."""
 
 
 @pytest.fixture(scope="session")

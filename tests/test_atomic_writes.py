@@ -22,6 +22,8 @@ i = 0
 while True:
     noise = np.random.default_rng(i).uniform(0, 0.01, (600, 800, 3)).astype(np.float32)
     image_io.save_image(path, images[i % 2] + noise)
+    if i == 0:
+        print("wrote", flush=True)
     i += 1
 """
 
@@ -34,17 +36,24 @@ while True:
     i += 1
     weights.assign(tf.fill((512, 512), float(i)))
     manager.save(checkpoint_number=i)
+    if i == 1:
+        print("wrote", flush=True)
 """
 
 
 def kill_at_random(script, argument, rounds, check):
+    """Starts the writer ``rounds`` times and SIGKILLs it at a random moment after its
+    first complete write (it prints a line then: no fixed start-up time is assumed, so a
+    busy machine only makes the test slower)."""
     rng = random.Random(0)
     for _ in range(rounds):
         process = subprocess.Popen([sys.executable, "-c", script, argument],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(4.0 + rng.uniform(0.0, 2.0))  # start-up, then some writes
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout.readline().strip() == "wrote", "the writer died before writing"
+        time.sleep(rng.uniform(0.0, 2.0))  # some more writes, killed mid-way through one
         process.send_signal(signal.SIGKILL)
         process.wait()
+        process.stdout.close()
         check()
 
 

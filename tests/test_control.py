@@ -87,3 +87,26 @@ def test_size_and_bad_combinations(content64, style64):
     with pytest.raises(UsageError, match="not both"):
         arbitrary_nst.stylize(content64, [style64, style64], weights=[1, 1],
                               mask=np.ones(content64.shape[:2]))
+
+
+def test_style_encodings_are_reused_across_calls(content64, style64):
+    """A batch or a notebook encodes each style image once per network: the second
+    stylize with the same painting finds its encoding (same result, no new encoding)."""
+    from arbitrary_nst import feedforward
+    calls = []
+
+    def encode(images):
+        calls.append(images.shape)
+        return images.mean()
+
+    network = object()
+    first = feedforward.encoded(network, encode, style64)
+    assert feedforward.encoded(network, encode, style64.copy()) == first and len(calls) == 1
+    feedforward.encoded(network, encode, style64[::-1])  # another image: encoded
+    assert len(calls) == 2
+    feedforward._ENCODINGS.clear()
+    once = arbitrary_nst.stylize(content64, [style64], working_size=32)  # 2 passes
+    assert len(feedforward._ENCODINGS) == 1
+    again = arbitrary_nst.stylize(content64, [style64], working_size=32)
+    assert len(feedforward._ENCODINGS) == 1
+    np.testing.assert_array_equal(once, again)

@@ -12,12 +12,13 @@ import pytest
 import yaml
 
 from arbitrary_nst import config
+from conftest import TEST_ASSETS
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 EXPERIMENTS = os.path.join(ROOT, "experiments")
 SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_video",
            "compare_methods", "feedforward_figures", "gatys_figures", "highres",
-           "quickstart_figure"]
+           "quickstart_figure", "style_at_every_size", "benchmark_startup"]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,8 @@ def test_unknown_setting_is_named(modules, tmp_path):
 def run_script(name, results, *settings):
     done = subprocess.run(
         [sys.executable, os.path.join(EXPERIMENTS, f"{name}.py"), "--results", str(results),
-         *[f"--set={value}" for value in settings]], capture_output=True, text=True)
+         "--assets", TEST_ASSETS, *[f"--set={value}" for value in settings]],
+        capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     with open(os.path.join(results, f"{name}.md"), encoding="utf-8") as f:
         return f.read()
@@ -79,3 +81,18 @@ def test_speed_table_tiny(tmp_path):
                         "methods=[arbitrary,multistyle,gatys]", "gatys_steps=2")
     for method in ("arbitrary", "multistyle", "gatys"):
         assert float(re.search(rf"\| {method} \| ([\d.]+) \|", report).group(1)) > 0
+
+
+def test_style_at_every_size_tiny(tmp_path):
+    """Two sizes, one pair, one method: the 512 px row is the reference (ratios 1, no
+    difference) and the default mode at 640 px stays within 0.05 of it."""
+    report = run_script("style_at_every_size", tmp_path, "sizes=[512,640]",
+                        "methods=[arbitrary]", "modes=[single,network]", "crop_pair=0",
+                        "crop=64", "pairs=[content/cat.jpg:styles/gogh_starry_night.jpg]")
+    preview = re.search(r"\| arbitrary \| 512 \| preview \| [\d.]+ \| 1.00 \| 1.00 \| 0.000 \|",
+                        report)
+    network = re.search(r"\| arbitrary \| 640 \| network \| [\d.]+ \| [\d.]+ \| [\d.]+ \| "
+                        r"([\d.]+) \|", report)
+    assert preview and network and float(network.group(1)) <= 0.05
+    assert os.path.exists(tmp_path / "style_at_every_size_crops_640.png")
+

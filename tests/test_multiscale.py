@@ -8,7 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from arbitrary_nst import control, feedforward, image_io, layers, multiscale, pretrained, video
+from arbitrary_nst import (control, feedforward, image_io, layers, metrics, multiscale,
+                           pretrained, video)
 from arbitrary_nst.errors import UsageError
 from conftest import STYLE_PATH
 
@@ -41,12 +42,6 @@ def test_large_output_keeps_the_working_size_look(content256, style64, method, d
     assert np.abs(image_io.resize_longest(single, 128) - preview).mean() > 3 * difference
 
 
-def laplacian_energy(image):
-    luminance = image_io.rgb_to_yiq(image)[..., 0]
-    return np.abs(4 * luminance[1:-1, 1:-1] - luminance[:-2, 1:-1] - luminance[2:, 1:-1]
-                  - luminance[1:-1, :-2] - luminance[1:-1, 2:]).mean()
-
-
 @pytest.mark.parametrize("method", ["arbitrary", "multistyle", "adain"])
 def test_network_detail_is_sharper_than_the_upsampled_preview(content256, method):
     """Working size 128, output 256 (measured: Laplacian energy 1.22x / 1.50x / 1.08x the
@@ -56,8 +51,8 @@ def test_network_detail_is_sharper_than_the_upsampled_preview(content256, method
     soft = control.stylize(content256, styles, method=method, working_size=128, detail="none")
     photo = control.stylize(content256, styles, method=method, working_size=128,
                             detail="photo")
-    assert laplacian_energy(sharp) > 1.05 * laplacian_energy(soft)
-    assert laplacian_energy(photo) > 1.5 * laplacian_energy(soft)
+    assert metrics.laplacian_energy(sharp) > 1.05 * metrics.laplacian_energy(soft)
+    assert metrics.laplacian_energy(photo) > 1.5 * metrics.laplacian_energy(soft)
 
 
 def spectral_centroid(image):
@@ -117,32 +112,20 @@ def test_chunked_upsampling_equals_one_piece(rows):
                   - smooth).mean() < 0.01
 
 
-def grid_pattern(image, period=4):
-    """Standard deviation of the mean high-pass luminance at each pixel phase
-    ``(y mod period, x mod period)``: a fixed grid pattern, apart from the content."""
-    luminance = image_io.rgb_to_yiq(image)[..., 0]
-    blurred = image_io.resize(image_io.resize(luminance[..., None], luminance.shape[0] // 8,
-                                              luminance.shape[1] // 8),
-                              *luminance.shape)[..., 0]
-    high = luminance - blurred
-    height, width = (s // period * period for s in high.shape)
-    phases = high[:height, :width].reshape(height // period, period, width // period, period)
-    return float(phases.mean(axis=(0, 2)).std())
-
-
-def test_bilinear_upsampling_removes_the_grid_in_flat_areas(style64):
+def test_bilinear_upsampling_removes_the_grid_in_flat_areas():
     """The banding kind: on a smooth out-of-focus-like image the pretrained transformer
     with nearest upsampling leaves a period-4 grid; the bilinear variant (the detail
-    pass) at least halves it."""
+    pass) weakens it (measured: 0.0019 -> 0.0008 here; 0.0029 -> 0.0004 for the default
+    1024 px render of the scarlet macaw photo against one pass)."""
     y, x = np.mgrid[0:256, 0:256].astype(np.float32) / 256
     smooth = np.stack([0.6 + 0.2 * np.sin(3 * x + 1), 0.5 + 0.2 * np.cos(2 * y + 3 * x),
                        0.4 + 0.1 * np.sin(4 * y)], -1).astype(np.float32)
     model = pretrained.arbitrary()
-    vector = model.style_vector(style64[None])
+    vector = model.style_vector(image_io.load_image(STYLE_PATH)[None])
     nearest = model.stylize(smooth[None], vector).numpy()[0]
     bilinear = feedforward.with_upsampling(model, "bilinear").stylize(smooth[None],
                                                                       vector).numpy()[0]
-    assert grid_pattern(bilinear) < 0.5 * grid_pattern(nearest)
+    assert metrics.grid_pattern(bilinear) < 0.6 * metrics.grid_pattern(nearest)
     # Same weights, same look: only the upsampling differs.
     assert np.abs(bilinear - nearest).mean() < 0.05
 

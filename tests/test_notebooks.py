@@ -6,8 +6,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from conftest import TEST_ASSETS
+
 NOTEBOOKS = os.path.join(os.path.dirname(__file__), "..", "notebooks")
-ASSETS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets")
 
 
 @pytest.mark.parametrize("name", ["blend_styles.ipynb", "style_interpolation.ipynb",
@@ -15,7 +16,7 @@ ASSETS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets")
 def test_notebook_runs(name, monkeypatch):
     monkeypatch.setenv("NST_SIZE", "64")
     monkeypatch.setenv("NST_TRAIN_STEPS", "6")
-    monkeypatch.setenv("NST_ASSETS", os.path.abspath(ASSETS))
+    monkeypatch.setenv("NST_ASSETS", os.path.abspath(TEST_ASSETS))
     notebook = nbformat.read(os.path.join(NOTEBOOKS, name), as_version=4)
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": NOTEBOOKS}}).execute()

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from arbitrary_nst import video
-from conftest import STYLE_PATH
+from conftest import STYLE_PATH, TEST_ASSETS
 
-CLIP = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets", "video",
-                    "pedestrians.mp4")
+CLIP = os.path.join(TEST_ASSETS, "video", "pedestrians.mp4")
 
 
 def moving_square(frames=6, size=64, step=2):

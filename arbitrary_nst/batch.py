@@ -1,0 +1,170 @@
+"""Batch stylization: every (content, style) pair of two sets of inputs, one output each.
+
+* :func:`expand_inputs` turns files, folders and glob patterns into a sorted list of
+  image paths (a folder: its image files, not recursive).
+* :func:`output_name` names each output from a template (default
+  ``{content}__{style}.png``, the input file names without their extensions).
+* :func:`contact_sheet` lays outputs out like the papers' figures: one row per content,
+  one column per style, a header row of the styles and a header column of the contents.
+* :func:`run_batch` renders the pairs, skipping outputs that exist (so an interrupted
+  batch resumes) and inputs that cannot be read (reported, listed at the end).
+
+Images are float32 ``(H, W, 3)`` RGB in [0, 1].
+"""
+
+import dataclasses
+import glob
+import os
+
+import numpy as np
+
+from arbitrary_nst import image_io, progress
+from arbitrary_nst.errors import NSTError, UsageError
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+DEFAULT_NAME = "{content}__{style}.png"
+
+
+def expand_inputs(paths, flag):
+    """Image paths from files, folders and glob patterns, in order, without repeats.
+
+    Raises:
+      UsageError: a path that is none of these or matches no image (names ``flag``).
+    """
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            matches = sorted(os.path.join(path, name) for name in os.listdir(path)
+                             if name.lower().endswith(IMAGE_EXTENSIONS)
+                             and not name.startswith("."))
+        elif os.path.exists(path):
+            matches = [path]
+        else:
+            matches = sorted(glob.glob(path))
+        if not matches:
+            raise UsageError(f"{flag} {path}: no such file, and no image in it or matching it")
+        found.extend(match for match in matches if match not in found)
+    return found
+
+
+def stem(path):
+    """The label of an input: its file name without the extension (or a style index)."""
+    return os.path.splitext(os.path.basename(str(path)))[0]
+
+
+def output_name(template, content, style):
+    """``template`` with ``{content}`` and ``{style}`` replaced by the inputs' stems.
+
+    Raises:
+      UsageError: an unknown ``{field}`` or an unknown image extension.
+    """
+    try:
+        name = template.format(content=stem(content), style=stem(style))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UsageError(f"--name {template}: expected a template with {{content}} and "
+                         f"{{style}} ({exc})") from None
+    if os.path.splitext(name)[1].lower() not in image_io.SAVE_FORMATS:
+        raise UsageError(f"--name {template}: ends in {os.path.splitext(name)[1]!r}, expected "
+                         f"one of {', '.join(sorted(image_io.SAVE_FORMATS))}")
+    return name
+
+
+@dataclasses.dataclass
+class BatchResult:
+    """What a batch did: outputs ``{(content, style): path}`` written or already there,
+    ``skipped`` (existing outputs kept), ``failures`` ``[(input or pair, message)]``,
+    ``styles`` ``{style: what load_style gave}`` for the styles that loaded."""
+    outputs: dict
+    skipped: int
+    failures: list
+    styles: dict
+
+
+def run_batch(contents, styles, folder, render, load_style, size, template=DEFAULT_NAME,
+              overwrite=False, show_progress=True):
+    """Renders every (content, style) pair into ``folder``.
+
+    Args:
+      contents: content image paths.
+      styles: style image paths (or style indices).
+      render: ``render(content image, style) -> image``; ``style`` as ``load_style`` gives.
+      load_style: ``path -> style`` (an image, or the index itself); called once per style.
+      size: long side of the outputs (the content images are loaded at it).
+      template, overwrite: output names (:func:`output_name`); replace existing outputs.
+      show_progress: progress bar with images/s and ETA.
+
+    Returns:
+      :class:`BatchResult`. A content or style that cannot be read, or a pair that fails,
+      is recorded in ``failures`` and the batch goes on.
+    """
+    names = {(c, s): os.path.join(folder, output_name(template, c, s))
+             for c in contents for s in styles}
+    loaded, failures = {}, []
+    for style in styles:
+        try:
+            loaded[style] = load_style(style)
+        except NSTError as exc:
+            failures.append((style, str(exc)))
+    outputs, skipped = {}, 0
+    with progress.progress_bar(len(names), "batch", show_progress, unit="image") as bar:
+        for content in contents:
+            todo = [s for s in styles if s in loaded and (overwrite or not os.path.exists(
+                names[content, s]))]
+            for style in styles:
+                if style in loaded and style not in todo:
+                    outputs[content, style] = names[content, style]
+                    skipped += 1
+            image = None
+            if todo:
+                try:
+                    image = image_io.load_image(content, size=size)
+                except NSTError as exc:
+                    failures.append((content, str(exc)))
+            for style in todo:
+                if image is not None:
+                    try:
+                        image_io.save_image(names[content, style],
+                                            render(image, loaded[style]))
+                        outputs[content, style] = names[content, style]
+                    except NSTError as exc:
+                        failures.append((f"{content} x {style}", str(exc)))
+                bar.update(1)
+            bar.update(len(styles) - len(todo))
+    return BatchResult(outputs, skipped, failures, loaded)
+
+
+def contact_sheet(contents, styles, outputs, load_style_image, cell=256):
+    """The outputs on one sheet: a header row of the style images (an empty corner first),
+    then per content its photo and its outputs; cells ``cell`` px on the long side,
+    centred on a white ground. Missing outputs stay white.
+
+    Args:
+      contents, styles: the inputs, in order.
+      outputs: ``{(content, style): output path}``.
+      load_style_image: ``style -> image`` for the header (None: a blank cell).
+
+    Returns float32 ``(cell * (1 + len(contents)), cell * (1 + len(styles)), 3)``.
+    """
+    def fit(image):
+        tile = np.ones((cell, cell, 3), np.float32)
+        if image is None:
+            return tile
+        image = image_io.resize_longest(image, cell)
+        top, left = (cell - image.shape[0]) // 2, (cell - image.shape[1]) // 2
+        tile[top:top + image.shape[0], left:left + image.shape[1]] = image
+        return tile
+
+    def load(path):
+        try:
+            return image_io.load_image(path, size=cell)
+        except NSTError:
+            return None
+
+    header = [fit(None)] + [fit(load_style_image(style)) for style in styles]
+    rows = [np.concatenate(header, axis=1)]
+    for content in contents:
+        cells = [fit(load(content))] + [
+            fit(load(outputs[content, style]) if (content, style) in outputs else None)
+            for style in styles]
+        rows.append(np.concatenate(cells, axis=1))
+    return np.concatenate(rows, axis=0)

@@ -1,0 +1,101 @@
+"""Batch stylization: inputs from files, folders and globs; output names; skipping what
+exists; unreadable inputs reported without stopping the batch; the contact sheet."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from arbitrary_nst import batch, image_io
+from arbitrary_nst.errors import UsageError
+from conftest import CONTENT_PATH, STYLE_PATH
+
+
+def make_inputs(folder):
+    (folder / "photos").mkdir()
+    for name, colour in (("red", (200, 40, 40)), ("blue", (40, 40, 200))):
+        Image.new("RGB", (48, 36), colour).save(folder / "photos" / f"{name}.png")
+    (folder / "photos" / "notes.txt").write_text("not an image")
+    (folder / "styles").mkdir()
+    for name in ("starry_a", "starry_b"):
+        Image.open(STYLE_PATH).resize((64, 51)).save(folder / "styles" / f"{name}.jpg")
+
+
+def test_expand_inputs(tmp_path):
+    make_inputs(tmp_path)
+    photos = str(tmp_path / "photos")
+    assert [os.path.basename(p) for p in batch.expand_inputs([photos], "--content")] == [
+        "blue.png", "red.png"]
+    styles = batch.expand_inputs([str(tmp_path / "styles" / "*_b.jpg"), str(tmp_path / "styles"),
+                                  CONTENT_PATH], "--style")
+    assert [os.path.basename(p) for p in styles] == ["starry_b.jpg", "starry_a.jpg",
+                                                     "brandenburg_gate.jpg"]
+    with pytest.raises(UsageError, match=r"--content .*nothing\*: no such file"):
+        batch.expand_inputs([str(tmp_path / "nothing*")], "--content")
+
+
+def test_output_names():
+    assert batch.output_name(batch.DEFAULT_NAME, "a/cat.jpg", "b/wave.png") == "cat__wave.png"
+    assert batch.output_name("{style}-{content}.jpg", "cat.jpg", 3) == "3-cat.jpg"
+    with pytest.raises(UsageError, match="--name {photo}.png"):
+        batch.output_name("{photo}.png", "cat.jpg", "wave.jpg")
+    with pytest.raises(UsageError, match="ends in '.gifx'"):
+        batch.output_name("{content}.gifx", "cat.jpg", "wave.jpg")
+
+
+def run_batch_command(*args):
+    return subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", "batch", *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_batch_command_end_to_end(tmp_path):
+    make_inputs(tmp_path)
+    broken = tmp_path / "photos" / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not really a jpeg")
+    out = tmp_path / "out"
+    args = ["--content", tmp_path / "photos", "--style", tmp_path / "styles" / "*.jpg",
+            "--output", out, "--size", "32", "--working_size", "32", "--grid",
+            tmp_path / "sheet.png", "--noprogress"]
+    done = run_batch_command(*args)
+    assert done.returncode == 1
+    assert sorted(os.listdir(out)) == ["blue__starry_a.png", "blue__starry_b.png",
+                                       "red__starry_a.png", "red__starry_b.png"]
+    assert done.stdout.startswith(f"wrote 4 images to {out}")
+    skipped = [line for line in done.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 1 and "broken.jpg" in skipped[0]
+    assert done.stderr.splitlines()[-1].startswith("arbitrary-nst: error: 1 input(s)")
+    red = image_io.load_image(out / "red__starry_a.png")
+    assert red.shape == (24, 32, 3) and red.std() > 0.01  # stylized, not the flat photo
+    # Sheet: a header row and column around 3 contents (blue, broken, red) x 2 styles,
+    # 256 px cells; the corner and the broken photo's row stay white.
+    sheet = image_io.load_image(tmp_path / "sheet.png")
+    assert sheet.shape == (4 * 256, 3 * 256, 3)
+    assert sheet[:256, :256].min() == 1.0 and sheet[512:768].min() == 1.0
+    assert sheet[256:512, 256:512].min() < 0.9 and sheet[:256, 256:512].min() < 0.9
+
+    # Run again: existing outputs are kept (an interrupted batch resumes) ...
+    broken.unlink()
+    before = {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)}
+    again = run_batch_command(*args)
+    assert again.returncode == 0, again.stderr
+    assert "kept 4 existing" in again.stdout
+    assert {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)} == before
+    # ... unless --overwrite.
+    replaced = run_batch_command(*args, "--overwrite")
+    assert replaced.returncode == 0 and replaced.stdout.startswith(f"wrote 4 images")
+    assert all(os.stat(out / name).st_mtime_ns != mtime for name, mtime in before.items())
+
+
+def test_batch_takes_style_indices_for_multistyle(tmp_path):
+    make_inputs(tmp_path)
+    done = run_batch_command("--content", tmp_path / "photos" / "red.png", "--style", "3",
+                             "12", "--method", "multistyle", "--output", tmp_path / "out",
+                             "--size", "32", "--working_size", "32", "--noprogress")
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(tmp_path / "out")) == ["red__12.png", "red__3.png"]
+    first, second = (image_io.load_image(tmp_path / "out" / n)
+                     for n in ("red__3.png", "red__12.png"))
+    assert np.abs(first - second).mean() > 0.02
