@@ -97,9 +97,11 @@ def laplacian_energy(image):
 
 def sharpness(image, preview):
     """:func:`laplacian_energy` of ``image`` over that of ``preview`` (a smaller
-    rendering) enlarged bicubic to ``image``'s size: 1 = no detail beyond the preview's."""
-    return laplacian_energy(image) / laplacian_energy(image_io.upsample(preview,
-                                                                        image.shape[:2]))
+    rendering) enlarged bicubic to ``image``'s size and rounded to 8 bits as a saved
+    image is (without the rounding, an enlargement is smoother than any saved picture):
+    1 = no detail beyond the preview's."""
+    enlarged = image_io.upsample(preview, image.shape[:2])
+    return laplacian_energy(image) / laplacian_energy(image_io.to_uint8(enlarged) / 255.0)
 
 
 def score_methods(pairs, methods, warm_up=True):
