@@ -1,5 +1,5 @@
 # Shortcuts; each target is one documented command.
-.PHONY: install demo test bench-gatys bench-adain bench-speed compare highres
+.PHONY: install demo test bench-gatys bench-adain bench-speed bench-startup compare highres sizes
 
 install:
 	pip install -e ".[test]"
@@ -25,3 +25,9 @@ compare:
 
 highres:
 	python experiments/highres.py
+
+sizes:
+	python experiments/style_at_every_size.py
+
+bench-startup:
+	python experiments/benchmark_startup.py
