@@ -82,7 +82,7 @@ class BatchResult:
 
 def run_batch(contents, styles, folder, render, load_style, size, template=DEFAULT_NAME,
               overwrite=False, show_progress=True):
-    """Renders every (content, style) pair into ``folder``.
+    """Renders every (content, style) pair into ``folder`` (created if missing).
 
     Args:
       contents: content image paths.
@@ -98,7 +98,8 @@ def run_batch(contents, styles, folder, render, load_style, size, template=DEFAU
       is recorded in ``failures`` and the batch goes on.
     """
     names = {(c, s): os.path.join(folder, output_name(template, c, s))
-             for c in contents for s in styles}
+             for c in contents for s in styles}  # a bad template fails before any work
+    os.makedirs(folder, exist_ok=True)
     loaded, failures = {}, []
     for style in styles:
         try:

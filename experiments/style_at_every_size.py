@@ -13,8 +13,9 @@ that run's) in each rendering mode:
 Scores in the fixed VGG16 space of ``arbitrary_nst.metrics.evaluate_pair`` with the output
 resized to ``eval_size`` px: Gram style loss relative to the photo's own (the photo scored
 as if it were the stylized image: lower = more of the painting) and content loss, each
-then relative to the 512 px output's (1 = as much style / content as the preview); ``preview``: mean absolute difference of the output resized
-to 512 px against the 512 px output; ``sharpness``: mean absolute Laplacian of the
+then relative to the 512 px output's (1 = as much style / content as the preview);
+``preview``: mean absolute difference of the output resized to 512 px against the 512 px
+output; ``sharpness``: mean absolute Laplacian of the
 output's luminance over that of the 512 px output upsampled bicubic to the same size
 (``arbitrary_nst.metrics.sharpness``); ``grid``: the period-4 pattern of the output
 (``arbitrary_nst.metrics.grid_pattern``), the banding nearest upsampling leaves.
@@ -93,6 +94,7 @@ def main(argv):
             content = nst.load_image(asset(content_name))
             for method in settings.methods:
                 style = nst.load_image(look if method == "multistyle" else asset(style_name))
+                method_rows = []
                 photo = metrics.evaluate_pair(content, style, content, settings.eval_size)
                 outputs = {}
                 for size in settings.sizes:
@@ -105,24 +107,24 @@ def main(argv):
                         scores = metrics.evaluate_pair(content, style, image, settings.eval_size)
                         scores["style_loss"] /= photo["style_loss"]
                         scores["style_loss_vs_photo"] = scores.pop("style_loss")
-                        rows.append({"pair": pair, "method": method, "size": size,
-                                     "mode": mode if size != REFERENCE_SIZE else "preview",
-                                     "seconds": seconds, "peak_mib": peak, **scores})
-                        print(rows[-1], flush=True)
+                        method_rows.append({"pair": pair, "method": method, "size": size,
+                                            "mode": mode if size != REFERENCE_SIZE
+                                            else "preview", "seconds": seconds,
+                                            "peak_mib": peak, **scores})
+                        print(method_rows[-1], flush=True)
                 preview = outputs[REFERENCE_SIZE, "network"]
-                for row in rows:
-                    if row["pair"] == pair and row["method"] == method:
-                        image = outputs[row["size"], row["mode"] if row["mode"] != "preview"
-                                        else "network"]
-                        reference = next(r for r in rows if r["pair"] == pair and
-                                         r["method"] == method and r["mode"] == "preview")
-                        row["style_ratio"] = (row["style_loss_vs_photo"]
-                                              / reference["style_loss_vs_photo"])
-                        row["content_ratio"] = row["content_loss"] / reference["content_loss"]
-                        row["preview_diff"] = float(np.abs(image_io.resize_longest(
-                            image, REFERENCE_SIZE) - preview).mean())
-                        row["sharpness"] = metrics.sharpness(image, preview)
-                        row["grid"] = metrics.grid_pattern(image)
+                reference = next(r for r in method_rows if r["mode"] == "preview")
+                for row in method_rows:
+                    image = outputs[row["size"], "network" if row["mode"] == "preview"
+                                    else row["mode"]]
+                    row["style_ratio"] = (row["style_loss_vs_photo"]
+                                          / reference["style_loss_vs_photo"])
+                    row["content_ratio"] = row["content_loss"] / reference["content_loss"]
+                    row["preview_diff"] = float(np.abs(image_io.resize_longest(
+                        image, REFERENCE_SIZE) - preview).mean())
+                    row["sharpness"] = metrics.sharpness(image, preview)
+                    row["grid"] = metrics.grid_pattern(image)
+                rows.extend(method_rows)
                 if pair_index == settings.crop_pair:
                     for size in settings.sizes:
                         if size > REFERENCE_SIZE:
@@ -161,10 +163,11 @@ def write_outputs(rows, settings):
              f"{REFERENCE_SIZE} px output's; preview = mean "
              f"abs. difference at {REFERENCE_SIZE} px against it; sharpness = mean "
              "|Laplacian| over that of the upsampled preview; grid = the period-4 pattern "
-             "(banding, `arbitrary_nst.metrics.grid_pattern`, luminance units). Time and peak RSS: one "
-             "`arbitrary-nst stylize` process, start-up and PNG writing included.\n",
-             "| method | size | mode | style loss / photo's | style loss / 512's | content loss / 512's | preview "
-             "diff | sharpness | grid | seconds | peak RSS MiB |",
+             "(banding, `arbitrary_nst.metrics.grid_pattern`, luminance units). Time and "
+             "peak RSS: one `arbitrary-nst stylize` process, start-up and PNG writing "
+             "included.\n",
+             "| method | size | mode | style loss / photo's | style loss / 512's | content loss "
+             "/ 512's | preview diff | sharpness | grid | seconds | peak RSS MiB |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     keys = sorted({(r["method"], r["size"], r["mode"]) for r in rows},
                   key=lambda k: (settings.methods.index(k[0]), k[1],
