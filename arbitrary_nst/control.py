@@ -238,7 +238,7 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
 
     if runner.feedforward:
         def run(image, image_regions, detail_pass):
-            upsampling = ({"upsampling": "bilinear"} if detail_pass and "upsampling" in
+            upsampling = ({"upsampling": multiscale.DETAIL_UPSAMPLING} if detail_pass and "upsampling" in
                           runner.options and "upsampling" not in options else {})
             return runner.run(image, run_styles, image_regions, {**options, **upsampling})
 

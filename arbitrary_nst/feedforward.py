@@ -14,10 +14,10 @@ and the blend of ``styles`` it gets, or None for no style).
   of their 100-d style vectors; ``alpha`` interpolates toward the content's own vector;
   regions are rendered separately and composited.
 
-``options["upsampling"]``: "nearest" (default, as the networks were trained) or
-"bilinear" (the upsampling layers of the transformer or decoder interpolate bilinearly:
-no period-4 grid in flat areas; :mod:`arbitrary_nst.multiscale` uses it for its full-size
-detail pass).
+``options["upsampling"]``: "nearest" (default, as the networks were trained), "bilinear"
+or "bicubic" (the upsampling layers of the transformer or decoder interpolate: no
+period-4 grid in flat areas; bicubic keeps more fine detail than bilinear, and
+:mod:`arbitrary_nst.multiscale` uses it for its full-size detail pass).
 
 ``options["checkpoint"]``: a training run directory (``arbitrary-nst train``) to load
 instead of the shipped weights. Content larger than ``options["tile_size"]`` (default
@@ -43,7 +43,7 @@ from arbitrary_nst.models.multistyle import MultiStyle
 TILING_OPTIONS = ("tile_size", "tile_overlap")
 OPTIONS = ("checkpoint", "upsampling") + TILING_OPTIONS
 """The options every feed-forward runner takes."""
-UPSAMPLINGS = ("nearest", "bilinear")
+UPSAMPLINGS = ("nearest", "bilinear", "bicubic")
 ADAIN_TILE_SIZE = 512
 """AdaIN's default tile: its VGG encoder and decoder at 1024 px tiles peak at ~2.4 GB (the
 transformers' at ~0.9 GB), and 512 px tiles are no slower here."""
