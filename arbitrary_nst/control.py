@@ -6,14 +6,11 @@ content ``(H, W, 3)`` already resized, the style images, a list of
 :class:`optimize.Region` (what blend of styles goes where) and method-specific options.
 Colour preservation and regions without style are handled here, the same way for all.
 
-Colour preservation (Gatys, Bethge, Hertzmann & Shechtman 2017):
+Colour preservation (:mod:`arbitrary_nst.color`): ``"luminance"`` (transfer on
+luminance only, then the content's chrominance) or ``"histogram"`` (each style's colours
+mapped to the content's mean and covariance first).
 
-* ``"luminance"``: transfer on luminance only. Content and styles become grayscale
-  luminance images (each style's luminance matched to the content's mean and standard
-  deviation); the stylized luminance is then recombined with the content's I and Q
-  (YIQ colour space) chrominance.
-* ``"histogram"``: each style image's colours are linearly mapped so that their mean and
-  covariance match the content's, then transfer runs as usual.
+Flat (textureless) photos and paintings: see :mod:`arbitrary_nst.flatness`.
 
 Masks: a grayscale image, white = 1. With one style, white regions get the style and black
 regions keep the content. With N >= 2 styles, gray levels spread over the styles: style k
@@ -27,11 +24,13 @@ import dataclasses
 
 import numpy as np
 
-from arbitrary_nst import export, feedforward, image_io, multiscale
+from arbitrary_nst import export, feedforward, flatness, image_io, multiscale
+from arbitrary_nst.color import combine_luminance, luminance_as_rgb, match_color
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.optimize import GatysSettings, Region, gatys_transfer
 
 COLOR_METHODS = ("luminance", "histogram")
+"""Colour preservation methods (see :mod:`arbitrary_nst.color`)."""
 
 
 def _run_gatys(content, styles, regions, options):
@@ -95,52 +94,6 @@ def mask_regions(mask, style_count):
         one_hot = tuple(1.0 if j == k else 0.0 for j in range(style_count))
         regions.append(Region(membership.astype(np.float32), one_hot))
     return regions
-
-
-def luminance(image):
-    """Luminance Y ``(H, W)`` in [0, 1] of an RGB image."""
-    return image_io.rgb_to_yiq(image)[..., 0]
-
-
-def luminance_as_rgb(image, reference=None):
-    """The luminance of ``image`` as a gray RGB image.
-
-    If ``reference`` is given, the luminance is first shifted and scaled to the
-    reference image's luminance mean and standard deviation.
-    """
-    y = luminance(image)
-    if reference is not None:
-        ref = luminance(reference)
-        y = (y - y.mean()) * (ref.std() / max(float(y.std()), 1e-6)) + ref.mean()
-    return np.repeat(np.clip(y, 0.0, 1.0)[..., None], 3, axis=-1).astype(np.float32)
-
-
-def combine_luminance(stylized, content):
-    """Stylized luminance with the content's chrominance, RGB ``(H, W, 3)``."""
-    yiq = image_io.rgb_to_yiq(content)
-    yiq[..., 0] = luminance(stylized)
-    return image_io.yiq_to_rgb(yiq)
-
-
-def match_color(style, content):
-    """Maps ``style``'s colours so their mean and covariance equal ``content``'s.
-
-    ``x' = C_c^(1/2) C_s^(-1/2) (x - mu_s) + mu_c`` with symmetric matrix square roots
-    (Gatys et al. 2017, Eq. 2 with the eigenvalue form); the result is clipped to [0, 1].
-    """
-    def stats(image):
-        pixels = image.reshape(-1, 3).astype(np.float64)
-        return pixels.mean(axis=0), np.cov(pixels, rowvar=False) + np.eye(3) * 1e-5
-
-    def sqrtm(matrix, power):
-        values, vectors = np.linalg.eigh(matrix)
-        return vectors @ np.diag(np.maximum(values, 1e-8) ** power) @ vectors.T
-
-    style_mean, style_cov = stats(style)
-    content_mean, content_cov = stats(content)
-    transform = sqrtm(content_cov, 0.5) @ sqrtm(style_cov, -0.5)
-    mapped = (style.reshape(-1, 3) - style_mean) @ transform.T + content_mean
-    return np.clip(mapped, 0.0, 1.0).reshape(style.shape).astype(np.float32)
 
 
 DEFAULT_METHOD = "arbitrary"
@@ -225,6 +178,7 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
         mask = image_io.resize(np.asarray(mask, np.float32)[..., None], *content.shape[:2])[..., 0]
         regions = mask_regions(mask, len(styles))
 
+    flatness.warn_flat_styles(styles)
     run_content, run_styles = content, list(styles)
     if preserve_color and color_method == "luminance":
         run_content = luminance_as_rgb(content)
@@ -243,6 +197,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
             return runner.run(image, run_styles, image_regions, {**options, **upsampling})
 
         output = multiscale.render(run_content, regions, run, working, detail or "network")
+        if flatness.is_flat(run_content):
+            output = flatness.flat_rendering(output, run_content)
     else:
         output = runner.run(run_content, run_styles, regions, options)
     if preserve_color and color_method == "luminance":
