@@ -20,16 +20,24 @@ import tensorflow as tf
 from arbitrary_nst.losses import EPSILON, mean_std
 
 
-def pad_to_multiple(images, multiple):
-    """Reflection-pads ``(N, H, W, C)`` at the bottom and right to multiples of ``multiple``.
+def pad_to_multiple(images, multiple, margin=0):
+    """Reflection-pads ``(N, H, W, C)`` by ``margin`` on every side (at most ``min(H, W)
+    - 1``), then at the bottom and right to multiples of ``multiple``.
 
-    Returns ``(padded, H, W)``; crop a same-size output back with ``[:, :H, :W]``.
+    The margin keeps a network's own border effects (zero padding inside it) out of the
+    picture: they fall on the reflected margin, which is cropped away.
+
+    Returns ``(padded, crop)``: ``crop(output)`` cuts a same-size output ``(N, H', W',
+    C')`` back to ``(N, H, W, C')``.
     """
     images = tf.convert_to_tensor(images, tf.float32)
     height, width = tf.shape(images)[1], tf.shape(images)[2]
-    padded = tf.pad(images, [[0, 0], [0, (-height) % multiple], [0, (-width) % multiple],
-                             [0, 0]], mode="REFLECT")
-    return padded, height, width
+    margin = tf.maximum(tf.minimum(margin, tf.minimum(height, width) - 1), 0)
+    padded = tf.pad(images, [[0, 0], [margin, margin], [margin, margin], [0, 0]],
+                    mode="REFLECT")
+    padded = tf.pad(padded, [[0, 0], [0, (-height - 2 * margin) % multiple],
+                             [0, (-width - 2 * margin) % multiple], [0, 0]], mode="REFLECT")
+    return padded, lambda output: output[:, margin:margin + height, margin:margin + width, :]
 
 
 class Upsampling(tf.keras.layers.Layer):

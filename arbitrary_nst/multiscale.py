@@ -43,6 +43,8 @@ DETAIL_UPSAMPLING = "bicubic"
 """Upsampling inside the network for the ``"network"`` detail pass (measured against
 nearest and bilinear in the README's "The same picture at every size")."""
 MIN_WORKING_SIZE = 32
+MIN_NETWORK_SIDE = 16
+"""Shortest side (px) the networks render: below it their padding and strides fail."""
 
 
 def check_style_scale(style_scale):
@@ -84,13 +86,12 @@ def render(content, regions, run, working, detail="network"):
     if detail not in DETAILS:
         raise UsageError(f"detail {detail!r}: expected one of {', '.join(DETAILS)}")
     height, width = content.shape[:2]
-    longest = max(height, width)
-    if longest == working:
+    small = network_size(content.shape, working)
+    if small == (height, width):
         return np.asarray(run(content, regions, False), np.float32)
-    small = image_io.size_for_longest(content.shape, working)
     preview = np.asarray(run(image_io.resize(content, *small), resized_regions(regions, small),
                              False), np.float32)
-    if longest < working:
+    if max(small) >= max(height, width):
         return image_io.resize(preview, height, width)
     if detail == "none":
         return image_io.upsample(preview, (height, width))
@@ -100,6 +101,15 @@ def render(content, regions, run, working, detail="network"):
         output = np.asarray(run(content, regions, True), np.float32)
     preview -= image_io.shrink(output, small)
     return image_io.upsample(preview, (height, width), add_to=output)
+
+
+def network_size(shape, working):
+    """``(h, w)`` the network renders an image of ``shape`` at: long side ``working``,
+    enlarged where needed so the short side is at least :data:`MIN_NETWORK_SIDE` (a
+    64:1 panorama at 512 px would be 8 px high)."""
+    height, width = shape[:2]
+    scale = max(working / max(height, width), MIN_NETWORK_SIDE / min(height, width))
+    return int(round(height * scale)), int(round(width * scale))
 
 
 def resized_regions(regions, size):

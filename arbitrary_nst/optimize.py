@@ -36,7 +36,7 @@ import tensorflow as tf
 from arbitrary_nst import image_io, losses
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.progress import progress_bar
-from arbitrary_nst.vgg import shared_extractor
+from arbitrary_nst.vgg import canonical_layer_name, layer_order, shared_extractor
 
 STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1")
 CONTENT_LAYERS = ("block4_conv2",)
@@ -185,6 +185,40 @@ def level_sizes(height, width, levels):
     return sizes
 
 
+def min_side(settings):
+    """The smallest side (px) the VGG layers of ``settings`` take: ``2 ** p`` for the ``p``
+    2x2 poolings before the deepest content or style layer (16 for block5_conv1)."""
+    order = layer_order(settings.arch)
+    deepest = max(order.index(canonical_layer_name(name))
+                  for name in (*settings.content_layers, *settings.style_layers))
+    return 2 ** sum(name.endswith("_pool") for name in order[:deepest])
+
+
+def check_sizes(content_shape, style_shapes, settings):
+    """Raises UsageError (one line, with the least workable size) when the content, or a
+    style image as resized for ``style_scale``, is under :func:`min_side` on a side:
+    checked before any work."""
+    least = min_side(settings)
+
+    def sizes(longest):  # (name, (h, w)) of every image when the content's long side is this
+        style_longest = max(1, int(round(longest * settings.style_scale)))
+        return [("the content", image_io.size_for_longest(content_shape, longest))] + [
+            (f"style image {index + 1}", image_io.size_for_longest(shape, style_longest))
+            for index, shape in enumerate(style_shapes)]
+
+    longest = max(content_shape[:2])
+    too_small = [(name, size) for name, size in sizes(longest) if min(size) < least]
+    if too_small:
+        workable = longest + 1
+        while any(min(size) < least for _, size in sizes(workable)):
+            workable += 1
+        name, (h, w) = too_small[0]
+        raise UsageError(f"method 'gatys': {name} would be {w}x{h} px, under the {least} px "
+                         "on each side that its VGG layers take; use a size of at least "
+                         f"{workable} px" + ("" if name == "the content"
+                                             else " or a larger style_scale"))
+
+
 def gatys_transfer(content, styles, regions=None, settings=None):
     """Stylizes ``content`` with ``styles`` by optimising the image's pixels.
 
@@ -201,6 +235,7 @@ def gatys_transfer(content, styles, regions=None, settings=None):
     settings.validate()
     if not styles:
         raise UsageError("at least one style image is needed")
+    check_sizes(content.shape, [style.shape for style in styles], settings)
     if regions is None:
         regions = [Region(None, tuple([1.0 / len(styles)] * len(styles)))]
     extractor = feature_extractor(settings)

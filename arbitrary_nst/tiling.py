@@ -36,6 +36,8 @@ OVERLAP = 128
 """Default overlap of neighbouring tiles in pixels."""
 STATISTICS_SIZE = 1024
 """Long side of the thumbnail whose instance-norm statistics every tile uses."""
+STATISTICS_MIN_SIDE = 128
+"""Least short side of that thumbnail (a thin panorama's is larger on the long side)."""
 ALIGN = 8
 
 
@@ -178,8 +180,8 @@ class ThumbnailNormalized:
     @tf.function(input_signature=[tf.TensorSpec([1, None, None, 3], tf.float32),
                                   tf.TensorSpec([1, None], tf.float32)])
     def _run(self, images, condition):
-        padded, height, width = layers.pad_to_multiple(images, 4)
-        return self.model([padded, condition])[:, :height, :width, :]
+        padded, crop = layers.pad_to_multiple(images, 4)
+        return crop(self.model([padded, condition]))
 
     def __call__(self, content, condition, tile_size=TILE_SIZE, overlap=OVERLAP,
                  statistics_size=STATISTICS_SIZE, show_progress=True):
@@ -198,5 +200,12 @@ def thumbnail_normalized(transformer):
 
 
 def thumbnail(content, statistics_size=STATISTICS_SIZE):
-    """``content`` ``(H, W, 3)`` shrunk so its long side is at most ``statistics_size``."""
-    return image_io.resize_longest(content, min(statistics_size, max(content.shape[:2])))
+    """``content`` ``(H, W, 3)`` shrunk so its long side is at most ``statistics_size``,
+    but its short side no less than :data:`STATISTICS_MIN_SIDE` (a thin panorama's
+    thumbnail must hold more than its borders), never enlarged, and never more pixels
+    than a ``statistics_size`` square."""
+    height, width = content.shape[:2]
+    scale = min(1.0, max(statistics_size / max(height, width),
+                         STATISTICS_MIN_SIDE / min(height, width)),
+                statistics_size / np.sqrt(height * width))
+    return image_io.resize(content, int(round(height * scale)), int(round(width * scale)))

@@ -24,6 +24,10 @@ from arbitrary_nst.weights import BLOCK_DEPTHS
 
 ENCODER_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1")
 BOTTLENECK = "block4_conv1"
+MARGIN = 32
+"""Reflected margin (px) around the content: the encoder's zero padding reaches ~26 px
+into relu4_1's picture (2 + 2*2 + 3*4 + 8 for VGG16's layers up to it), and decoding
+those border features gave dark stripes along plain edges."""
 
 
 def build_decoder(arch="vgg16", seed=0, dtype_policy=None):
@@ -81,7 +85,7 @@ class AdaIN(tf.Module):
     def content_statistics(self, content):
         """:meth:`style_statistics` of ``content`` ``(N, H, W, 3)`` padded as
         :meth:`transfer` pads it (to a multiple of 8)."""
-        return self.style_statistics(layers.pad_to_multiple(content, 8)[0])
+        return self.style_statistics(layers.pad_to_multiple(content, 8, MARGIN)[0])
 
     def transfer(self, content, style_mean, style_std, alpha=1.0, masks=None,
                  content_statistics=None):
@@ -97,21 +101,21 @@ class AdaIN(tf.Module):
 
         Returns ``(N, H, W, 3)`` in [0, 1].
         """
-        padded, height, width = layers.pad_to_multiple(content, 8)
+        padded, crop = layers.pad_to_multiple(content, 8, MARGIN)
         features = self.encode(padded)[BOTTLENECK]
         if masks is None:
             target = layers.adain(features, style_mean, style_std, alpha,
                                   content_statistics=content_statistics)
         else:
-            masks, _, _ = layers.pad_to_multiple(
-                tf.convert_to_tensor(masks, tf.float32)[..., None], 8)
+            masks, _ = layers.pad_to_multiple(
+                tf.convert_to_tensor(masks, tf.float32)[..., None], 8, MARGIN)
             small = tf.image.resize(masks, tf.shape(features)[1:3], method="area")
             target = tf.add_n([
                 small[r][None] * layers.adain(features, style_mean[r:r + 1],
                                               style_std[r:r + 1], alpha,
                                               content_statistics=content_statistics)
                 for r in range(small.shape[0])])
-        return tf.clip_by_value(self.decoder(target)[:, :height, :width, :], 0.0, 1.0)
+        return tf.clip_by_value(crop(self.decoder(target)), 0.0, 1.0)
 
     def loss(self, content, style, style_weight=10.0, content_weight=1.0):
         """The training loss on a batch of content and style images ``(N, H, W, 3)``.

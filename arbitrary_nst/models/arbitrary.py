@@ -158,10 +158,10 @@ class ArbitraryStyle(tf.Module):
 
         Returns ``(N, H, W, 3)`` in [0, 1].
         """
-        padded, height, width = layers.pad_to_multiple(content, 4)
+        padded, crop = layers.pad_to_multiple(content, 4)
         vectors = tf.broadcast_to(tf.convert_to_tensor(style_vectors, tf.float32),
                                   [tf.shape(padded)[0], STYLE_DIM])
-        return self.transformer([padded, vectors])[:, :height, :width, :]
+        return crop(self.transformer([padded, vectors]))
 
     def loss(self, content, style, content_weight=1.0, style_weight=1e-5):
         """Training loss (Ghiasi et al.): ``content`` rendered with the style vector of

@@ -107,10 +107,10 @@ class MultiStyle(tf.Module):
 
         Returns ``(N, H, W, 3)`` in [0, 1].
         """
-        padded, height, width = layers.pad_to_multiple(content, 4)
+        padded, crop = layers.pad_to_multiple(content, 4)
         style_weights = tf.convert_to_tensor(style_weights, tf.float32)
         style_weights = tf.broadcast_to(style_weights, [tf.shape(padded)[0], self.num_styles])
-        return self.transformer([padded, style_weights])[:, :height, :width, :]
+        return crop(self.transformer([padded, style_weights]))
 
     def style_targets(self, style_images):
         """Gram matrices ``{layer: (len(style_images), C, C)}`` of each style image.
