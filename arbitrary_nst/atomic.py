@@ -36,7 +36,7 @@ def write_atomically(path, write):
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(temp_path, 0o666 & ~_umask())
+        os.chmod(temp_path, ordinary_mode(folder=False))
         os.replace(temp_path, path)
     except OSError as exc:
         _remove_quietly(temp_path)
@@ -46,10 +46,13 @@ def write_atomically(path, write):
         raise
 
 
-def _umask():
+def ordinary_mode(folder):
+    """The permission bits a file (or folder) created by ``open`` (``mkdir``) gets under
+    the process's umask: ``tempfile`` creates 0600 files and 0700 folders, which outputs
+    must not keep."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return (0o777 if folder else 0o666) & ~mask
 
 
 def _remove_quietly(path):

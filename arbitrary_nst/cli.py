@@ -117,7 +117,8 @@ def add_rendering(parser, kind):
                     "them, so an interrupted batch resumes)")
     else:
         outputs.add_argument("--output", required=True, metavar="VIDEO_OR_FOLDER" if video
-                             else "IMAGE", help="output video (.mp4) or folder of frames"
+                             else "IMAGE", help="output video (.mp4, .avi, .mov, .mkv, .m4v), "
+                             "animated .gif, or folder of PNG frames (no extension)"
                              if video else "output image (.png, .jpg, .webp, .bmp, .tif)")
     outputs.add_argument("--size", type=int, metavar="N", default=512,
                          help="long side of the output, px")
@@ -393,6 +394,7 @@ class BatchFailed(NSTError):
 def video_command(args):
     """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
     from arbitrary_nst import progress, video
+    video.output_kind(args.output)  # an unknown extension fails before any work
     render = renderer(args)
     frames = video.read_frames(args.content, args.size)
     total = video.frame_count(args.content)

@@ -17,7 +17,7 @@ import tempfile
 import tensorflow as tf
 
 from arbitrary_nst import pretrained, tasks
-from arbitrary_nst.atomic import OutputError
+from arbitrary_nst.atomic import OutputError, ordinary_mode
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.feedforward import composite
 
@@ -69,6 +69,7 @@ def export(method, output_dir, checkpoint=None):
                                    dir=parent)
     except OSError as exc:
         raise OutputError(f"{output_dir}: cannot write here ({exc.strerror})") from None
+    os.chmod(staging, ordinary_mode(folder=True))
     try:
         tf.saved_model.save(module, staging, signatures={"serving_default": module.serve})
         if os.path.exists(output_dir):

@@ -26,8 +26,12 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
 * Temporal instability (the metric): mean absolute difference between stylized frame t
   and the warped stylized frame t-1 over trusted pixels, averaged over frames.
 
-Frames are float32 ``(H, W, 3)`` RGB in [0, 1]. Inputs and outputs are video files that
-OpenCV reads/writes (``.mp4`` written as MPEG-4 Part 2) or folders of image frames.
+Frames are float32 ``(H, W, 3)`` RGB in [0, 1]. Inputs are video files that OpenCV reads
+or folders of image frames. Outputs (:func:`output_kind`): a video file (``.mp4`` and the
+other :data:`VIDEO_EXTENSIONS`, written as MPEG-4 Part 2), an animated GIF (``.gif``,
+frame durations from the input's frame rate, looping), or a folder of PNG frames (a path
+without an extension, or ending with a slash); any other extension is refused before work
+starts.
 """
 
 import os
@@ -36,11 +40,14 @@ import tempfile
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from arbitrary_nst import image_io
+from arbitrary_nst.atomic import ordinary_mode, write_atomically
 from arbitrary_nst.errors import NSTError
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".m4v")
+GIF_EXTENSION = ".gif"
 
 
 
@@ -114,33 +121,64 @@ def frame_rate(path, default=25.0):
     return fps if fps and fps > 0 else default
 
 
-class FrameWriter:
-    """Writes frames to a video file or a folder, atomically.
+def output_kind(path):
+    """``"video"``, ``"gif"`` or ``"folder"``: what :class:`FrameWriter` writes at ``path``.
 
-    Frames go to a temporary file (or folder) beside ``path``; :meth:`close` with
-    ``success=True`` renames it into place, otherwise it is deleted, so no half-written
-    video is ever left at ``path``. Use as a context manager.
+    Raises:
+      VideoError: an extension that is neither a video's nor ``.gif`` (one line).
+    """
+    path = os.fspath(path)
+    if path.endswith(("/", os.sep)):
+        return "folder"
+    extension = os.path.splitext(path)[1].lower()
+    if extension in VIDEO_EXTENSIONS:
+        return "video"
+    if extension == GIF_EXTENSION:
+        return "gif"
+    if not extension:
+        return "folder"
+    raise VideoError(f"{path}: unknown video extension {extension!r}, expected one of "
+                     f"{', '.join(VIDEO_EXTENSIONS + (GIF_EXTENSION,))}, or a folder (a "
+                     "path without an extension)")
+
+
+class FrameWriter:
+    """Writes frames to a video file, an animated GIF or a folder (:func:`output_kind`),
+    atomically, with the permissions of an ordinary file (or folder) under the umask.
+
+    Video frames stream to a temporary file (or folder) beside ``path``; :meth:`close`
+    with ``success=True`` renames it into place, otherwise it is deleted, so no
+    half-written output is ever left at ``path``. GIF frames are kept in memory (8 bits
+    per channel) and written at :meth:`close`. Use as a context manager.
+
+    Raises:
+      VideoError: an unknown extension, or no writable folder for ``path``.
     """
 
     def __init__(self, path, fps):
-        self.path, self.fps = os.fspath(path), fps
-        self.is_folder = not self.path.lower().endswith(VIDEO_EXTENSIONS)
+        self.path, self.fps = os.fspath(path).rstrip("/" + os.sep) or os.sep, fps
+        self.kind = output_kind(path)
         parent = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
             raise VideoError(f"{self.path}: cannot write here (no writable folder {parent})")
         base = "." + os.path.basename(self.path) + ".partial"
-        if self.is_folder:
+        self.temp, self.frames = None, []
+        if self.kind == "folder":
             self.temp = tempfile.mkdtemp(prefix=base, dir=parent)
-        else:
+            os.chmod(self.temp, ordinary_mode(folder=True))
+        elif self.kind == "video":
             handle, self.temp = tempfile.mkstemp(prefix=base, suffix=".mp4", dir=parent)
             os.close(handle)
+            os.chmod(self.temp, ordinary_mode(folder=False))
         self.writer, self.count = None, 0
 
     def write(self, frame):
         pixels = image_io.to_uint8(frame)
-        if self.is_folder:
+        if self.kind == "folder":
             image_io.save_image(os.path.join(self.temp, f"frame_{self.count:06d}.png"),
                                 pixels.astype(np.float32) / 255.0)
+        elif self.kind == "gif":
+            self.frames.append(Image.fromarray(pixels))
         else:
             if self.writer is None:
                 height, width = pixels.shape[:2]
@@ -152,11 +190,17 @@ class FrameWriter:
     def close(self, success):
         if self.writer is not None:
             self.writer.release()
-        if success and self.count:
-            if os.path.isdir(self.path) and self.is_folder:
+        if self.kind == "gif":
+            if success and self.frames:
+                write_atomically(self.path, lambda f: self.frames[0].save(
+                    f, format="GIF", save_all=True, append_images=self.frames[1:],
+                    duration=round(1000.0 / self.fps), loop=0))
+            self.frames = []
+        elif success and self.count:
+            if os.path.isdir(self.path) and self.kind == "folder":
                 shutil.rmtree(self.path)
             os.replace(self.temp, self.path)
-        elif self.is_folder:
+        elif self.kind == "folder":
             shutil.rmtree(self.temp, ignore_errors=True)
         elif os.path.exists(self.temp):
             os.remove(self.temp)

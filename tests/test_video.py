@@ -8,6 +8,7 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from arbitrary_nst import video
 from conftest import STYLE_PATH, TEST_ASSETS
@@ -46,6 +47,47 @@ def test_round_trip_file_and_folder(tmp_path):
     folder = list(video.read_frames(str(tmp_path / "frames")))
     assert len(folder) == 6 and np.abs(folder[5] - clip[5]).max() <= 1 / 255 + 1e-6
     assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []
+
+
+def test_gif_output_round_trips_with_the_frame_rate(tmp_path):
+    clip = moving_square(frames=5)
+    write_clip(tmp_path / "clip.gif", clip, fps=4)  # GIF stores durations in 10 ms units
+    with Image.open(tmp_path / "clip.gif") as gif:
+        assert gif.n_frames == 5 and gif.info["duration"] == 250 and gif.info["loop"] == 0
+        gif.seek(3)
+        frame = np.asarray(gif.convert("RGB"), np.float32) / 255.0
+    assert np.abs(frame - clip[3]).mean() < 0.02  # a 256-colour palette
+
+
+@pytest.mark.parametrize("name,kind", [("out.mp4", "video"), ("OUT.MOV", "video"),
+                                       ("out.gif", "gif"), ("out", "folder"),
+                                       ("out.frames/", "folder")])
+def test_output_kind_follows_the_extension(name, kind):
+    assert video.output_kind(name) == kind
+
+
+@pytest.mark.parametrize("name", ["x.png", "x.webm", "x.frames", "x.txt"])
+def test_other_extensions_are_refused_in_one_line(name):
+    with pytest.raises(video.VideoError, match=r"unknown video extension .*\.gif, or a folder"):
+        video.output_kind(name)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+@pytest.mark.parametrize("name", ["clip.mp4", "clip.gif", "frames"])
+def test_outputs_follow_the_umask(tmp_path, umask, name):
+    """Video files, GIFs and frame folders get the permissions an ordinary file (or
+    folder) gets: tempfile's 0600 / 0700 must not leak into outputs."""
+    old = os.umask(umask)
+    try:
+        write_clip(tmp_path / name, moving_square(frames=2))
+        reference = tmp_path / "reference"
+        reference.write_bytes(b"")
+        os.mkdir(tmp_path / "reference_folder")
+    finally:
+        os.umask(old)
+    mode = os.stat(tmp_path / name).st_mode & 0o777
+    expected = os.stat(tmp_path / ("reference_folder" if name == "frames" else "reference"))
+    assert mode == expected.st_mode & 0o777
 
 
 def test_flow_recovers_motion_and_masks_occlusions():
@@ -151,6 +193,12 @@ def test_cli_video_and_evaluate_video_on_the_real_clip(tmp_path):
                            str(tmp_path / "x.mp4")], capture_output=True, text=True, timeout=600)
     assert done.returncode == 1 and "missing.mp4: no such file" in done.stderr
     assert not (tmp_path / "x.mp4").exists()
+    done = subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", "video", "--content",
+                           CLIP, "--style", STYLE_PATH, "--output", str(tmp_path / "x.webm")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert "x.webm: unknown video extension '.webm'" in done.stderr
+    assert not (tmp_path / "x.webm").exists()
 
 
 def test_gatys_temporal_loss_keeps_frames_consistent():
