@@ -150,6 +150,36 @@ def write_run_info(config, task, run_dir):
                          lambda f: f.write(names.encode("utf-8")))
 
 
+ARCHITECTURE_KEYS = ("type", "arch", "transformer")
+"""``model`` keys that shape the network or its checkpoint: a run resumes only with the
+values it was started with."""
+
+
+def check_resume(config, task, run_dir):
+    """Raises ConfigError (one line naming both values and the way out) when the run in
+    ``run_dir`` (its ``config.yaml`` and, for multistyle, ``styles.txt``) was started with
+    another network than ``config`` and ``task`` build. No saved run: nothing to check."""
+    path = os.path.join(run_dir, CONFIG_NAME)
+    if not os.path.exists(path):
+        return
+    saved = load_config(path)
+    way_out = "train into a new folder (--set checkpoint.dir=NEW_FOLDER)"
+    for key in ARCHITECTURE_KEYS:
+        old, new = getattr(saved.model, key), getattr(config.model, key)
+        if old != new:
+            raise ConfigError(f"{run_dir}: holds a run with model.{key}={old!r}, this config "
+                              f"has {new!r}: resume with model.{key}={old!r}, or {way_out}")
+    styles = os.path.join(run_dir, STYLES_NAME)
+    if isinstance(task, MultiStyleTask) and os.path.exists(styles):
+        with open(styles, encoding="utf-8") as f:
+            old = len(f.read().split())
+        if old != len(task.style_files):
+            raise ConfigError(f"{run_dir}: holds a run of {old} styles ({STYLES_NAME}), this "
+                              f"config has {len(task.style_files)} (data.style="
+                              f"{config.data.style}): resume with the same styles, or "
+                              f"{way_out}")
+
+
 def load_model(run_dir, expected_type):
     """The trained model of a run directory, restored from its latest checkpoint.
 

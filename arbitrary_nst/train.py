@@ -120,7 +120,13 @@ def train(config, progress=True):
     chief = _is_chief(strategy)
     latest = tf.train.latest_checkpoint(config.checkpoint.dir)
     if latest:
-        checkpoint.restore(latest)
+        tasks.check_resume(config, task, config.checkpoint.dir)
+        try:
+            checkpoint.restore(latest).assert_existing_objects_matched()
+        except (AssertionError, ValueError, tf.errors.OpError) as exc:
+            raise ConfigError(f"{latest}: does not fit this config's {config.model.type} "
+                              f"network ({str(exc).splitlines()[0][:200]}): train into a new "
+                              "folder (--set checkpoint.dir=NEW_FOLDER)") from None
         logging.info("resumed from %s at step %d", latest, int(step.numpy()))
     # Every worker takes part in saving (it runs collectives); only the chief's copy is
     # kept, the others write to a scratch folder that is removed at the end.
@@ -185,8 +191,11 @@ def train(config, progress=True):
                     message = (f"step {int(step.numpy()) + 1}: non-finite loss "
                                + ", ".join(f"{k}={float(parts[k])}" for k in bad))
                     if config.train.on_nonfinite == "stop":
-                        raise TrainingError(f"{config.checkpoint.dir}: {message}; stopped, "
-                                            "the last checkpoint is the last good state")
+                        saved = manager.latest_checkpoint
+                        raise TrainingError(
+                            f"{config.checkpoint.dir}: {message}; stopped, "
+                            + (f"the last checkpoint ({os.path.basename(saved)}) is the last "
+                               "good state" if saved else "no checkpoint was written"))
                     logging.warning("%s; batch skipped (train.on_nonfinite=skip)", message)
                     skipped_batches += 1
                     continue

@@ -186,7 +186,8 @@ def test_nonfinite_loss_stops_or_skips(tiny_config_path, monkeypatch, policy):
     config = load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=8",
                                 "checkpoint.every_steps=2", f"train.on_nonfinite={policy}"])
     if policy == "stop":
-        with pytest.raises(TrainingError, match="step 5: non-finite loss style=nan, total=nan"):
+        with pytest.raises(TrainingError, match=r"step 5: non-finite loss style=nan, "
+                           r"total=nan; stopped, the last checkpoint \(ckpt-4\) is the last"):
             train(config, progress=False)
         assert _latest_step(run_dir) == 4  # the last good state, nothing written after
         resumed = train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=6"]),
@@ -196,3 +197,60 @@ def test_nonfinite_loss_stops_or_skips(tiny_config_path, monkeypatch, policy):
         result = train(config, progress=False)
         assert result["step"] == 8 and result["skipped_batches"] == 1
         assert np.all(np.isfinite([loss for _, loss in result["losses"]]))
+
+
+def test_nonfinite_loss_before_any_checkpoint_says_none_was_written(tiny_config_path,
+                                                                     monkeypatch):
+    import tensorflow as tf
+
+    from arbitrary_nst import tasks
+    from arbitrary_nst.train import TrainingError
+    original = tasks.AdaINTask.loss
+
+    def poisoned(self, batch):
+        parts = original(self, batch)
+        return {**parts, "total": parts["total"] * tf.constant(float("nan"))}
+
+    monkeypatch.setattr(tasks.AdaINTask, "loss", poisoned)
+    path, root = tiny_config_path
+    with pytest.raises(TrainingError, match="step 1: .*; stopped, no checkpoint was written$"):
+        train(load_config(path, [f"checkpoint.dir={root / 'nan_first'}", "train.steps=3"]),
+              progress=False)
+    assert _latest_step(root / "nan_first") == 0
+
+
+def test_resuming_with_another_network_is_one_line_naming_both(tiny_config_path):
+    """Model type, architecture keys and the multistyle style count are checked against
+    the folder's run before anything is restored or rewritten."""
+    path, root = tiny_config_path
+    run_dir = root / "mismatch"
+    train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=2"]), progress=False)
+    saved = (run_dir / "config.yaml").read_text()
+    for override, expected in [
+            ("model.type=multistyle", "model.type='adain', this config has 'multistyle': "
+                                      "resume with model.type='adain', or train into a new "
+                                      r"folder \(--set checkpoint.dir=NEW_FOLDER\)$"),
+            ("model.transformer=lite", "model.transformer='paper', this config has 'lite'")]:
+        with pytest.raises(ConfigError, match=expected) as raised:
+            train(load_config(path, [f"checkpoint.dir={run_dir}", override, "train.steps=4"]),
+                  progress=False)
+        assert "\n" not in str(raised.value)
+    assert (run_dir / "config.yaml").read_text() == saved
+    assert _latest_step(run_dir) == 2
+
+    styles_run = root / "mismatch_styles"
+    train(load_config(path, [f"checkpoint.dir={styles_run}", "model.type=multistyle",
+                             "train.steps=2"]), progress=False)
+    two_styles = root / "two_styles"
+    two_styles.mkdir()
+    for name in ("0.png", "1.png"):
+        (two_styles / name).write_bytes((root / "style" / name).read_bytes())
+    with pytest.raises(ConfigError, match="holds a run of 4 styles .*this config has 2"):
+        train(load_config(path, [f"checkpoint.dir={styles_run}", "model.type=multistyle",
+                                 f"data.style={two_styles}", "train.steps=4"]),
+              progress=False)
+    # A checkpoint without its config.yaml still fails in one line, not a traceback.
+    (run_dir / "config.yaml").unlink()
+    with pytest.raises(ConfigError, match="does not fit this config's multistyle network"):
+        train(load_config(path, [f"checkpoint.dir={run_dir}", "model.type=multistyle",
+                                 "train.steps=4"]), progress=False)
