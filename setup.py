@@ -38,8 +38,11 @@ setup(
     extras_require={
         # nbclient + ipykernel execute the notebooks in the test suite.
         # hypothesis fuzzes the image and config loaders.
+        # ipywidgets: the live blending panel (arbitrary_nst.blend_panel) is tested too.
         "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0",
-                 "hypothesis==6.155.2"],
+                 "hypothesis==6.155.2", "ipywidgets==8.1.9"],
+        # Open and run the notebooks: jupyter notebook notebooks/
+        "notebooks": ["notebook==7.6.3", "ipywidgets==8.1.9"],
         # Loss curves in experiments/compare_methods.py (the rest of the figures are
         # image grids made with numpy and Pillow).
         "experiments": ["matplotlib==3.11.2"],

@@ -50,6 +50,12 @@ assert all(b.shape == content.shape for b in blends.values())"""),
         ("markdown", "A sweep from the first painting to the second:"),
         ("code", """sweep = [nst.stylize(content, styles, weights=[1 - t, t]) for t in np.linspace(0, 1, 5)]
 show(*sweep)"""),
+        ("markdown", "## Live blending\n\nMove the sliders: each change re-renders a "
+                     "preview (256-384 px, the look of the full-size output) and says how "
+                     "long it took. The panel needs ipywidgets: "
+                     "`pip install -e \".[notebooks]\"`."),
+        ("code", """from arbitrary_nst.blend_panel import panel
+panel(content, styles, names=["Great Wave", "Composition VIII"])"""),
         ("markdown", "The 26 built-in styles of `multistyle` blend by index:"),
         ("code", """show(nst.stylize(content, [3], method="multistyle"),
      nst.stylize(content, [3, 12], weights=[0.5, 0.5], method="multistyle"),
@@ -112,8 +118,11 @@ def main():
         notebook = nbformat.v4.new_notebook()
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}
-        notebook.cells = [nbformat.v4.new_markdown_cell(text) if kind == "markdown"
-                          else nbformat.v4.new_code_cell(text) for kind, text in cells]
+        # Cell ids from the position, so regenerating changes only edited cells.
+        notebook.cells = [nbformat.v4.new_markdown_cell(text, id=f"cell-{index}")
+                          if kind == "markdown" else
+                          nbformat.v4.new_code_cell(text, id=f"cell-{index}")
+                          for index, (kind, text) in enumerate(cells)]
         nbformat.write(notebook, os.path.join(folder, name))
 
 

@@ -85,7 +85,7 @@ def test_batch_command_end_to_end(tmp_path):
     assert {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)} == before
     # ... unless --overwrite.
     replaced = run_batch_command(*args, "--overwrite")
-    assert replaced.returncode == 0 and replaced.stdout.startswith(f"wrote 4 images")
+    assert replaced.returncode == 0 and replaced.stdout.startswith("wrote 4 images")
     assert all(os.stat(out / name).st_mtime_ns != mtime for name, mtime in before.items())
 
 
