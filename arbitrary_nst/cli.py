@@ -470,6 +470,8 @@ def main(args):
     if args.vgg_weights:
         os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = args.vgg_weights
     start_tensorflow(args.verbose)
+    from arbitrary_nst import progress
+    progress.show_bars(getattr(args, "progress", True))
     try:
         RUNNERS[args.command](args)
     except NSTError as exc:

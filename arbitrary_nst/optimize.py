@@ -30,7 +30,6 @@ import dataclasses
 import time
 
 import numpy as np
-import scipy.optimize
 import tensorflow as tf
 
 from arbitrary_nst import image_io, losses
@@ -349,6 +348,7 @@ def _objective(extractor, settings, content, styles, regions):
 def _run_lbfgs(objective, image, steps, settings, record):
     """L-BFGS-B over the pixels with bounds [0, 1]; ``record(i, loss, current_image)``
     may ask to stop."""
+    import scipy.optimize  # here, not at the top: 0.3 s of every command's start-up
     shape = (1,) + image.shape
     state = {"iteration": 0, "loss": None}
 

@@ -5,6 +5,14 @@ import sys
 
 from tqdm import tqdm
 
+_SHOWN = [True]
+
+
+def show_bars(shown):
+    """Turns every progress bar of this process on or off (the command's
+    ``--noprogress`` hides the tile bars of the feed-forward methods too)."""
+    _SHOWN[0] = bool(shown)
+
 
 class _Bar:
     """Thin wrapper over tqdm that shows the latest loss in the postfix."""
@@ -27,10 +35,11 @@ def progress_bar(total, description, enabled=True, unit="it"):
     Args:
       total: expected number of updates (for the ETA).
       description: text shown before the bar.
-      enabled: when False, updates do nothing and nothing is printed.
+      enabled: when False (or bars are off, :func:`show_bars`), updates do nothing and
+        nothing is printed.
       unit: what is counted (the rate is shown per second of it).
     """
-    if not enabled:
+    if not (enabled and _SHOWN[0]):
         yield _Bar(None)
         return
     bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True,

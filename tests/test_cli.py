@@ -137,6 +137,17 @@ def test_default_run_is_quiet(tmp_path):
     assert done.stdout.startswith(f"wrote {output} (64x48) in ")
 
 
+def test_noprogress_hides_the_tile_bars_too(tmp_path):
+    """Tiled feed-forward renders draw a tiles bar; --noprogress hides it like the others."""
+    args = ("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--size", "160",
+            "--working_size", "160", "--tile_size", "64", "--tile_overlap", "16")
+    shown = run_cli(*args, "--output", tmp_path / "a.png")
+    hidden = run_cli(*args, "--output", tmp_path / "b.png", "--noprogress")
+    assert shown.returncode == hidden.returncode == 0, shown.stderr + hidden.stderr
+    assert "tiles" in shown.stderr and "it/s" in shown.stderr
+    assert hidden.stderr == ""
+
+
 def test_mask_and_colour_flags(tmp_path):
     mask = tmp_path / "mask.png"
     pixels = Image.new("L", (64, 48), 0)
