@@ -443,7 +443,12 @@ def train_command(args):
     """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
     from arbitrary_nst import config, train
     experiment = config.load_config(args.config, args.set)
-    result = train.train(experiment, progress=args.progress)
+    result = train.train(experiment, progress=args.progress, overrides=args.set)
+    if not result["trained"]:
+        print(f"nothing to train: {experiment.checkpoint.dir} is already at step "
+              f"{result['step']} (train.steps={experiment.train.steps}); raise train.steps "
+              "to train more")
+        return
     print(f"stopped at step {result['step']}; checkpoints in {experiment.checkpoint.dir}")
 
 

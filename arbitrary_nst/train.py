@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from arbitrary_nst import tasks
+from arbitrary_nst import __version__, run_record, tasks
 from arbitrary_nst.config import ConfigError
 from arbitrary_nst.errors import NSTError
 from arbitrary_nst.progress import progress_bar
@@ -82,8 +82,12 @@ class _Stop:
         self.requested = True
 
 
-def train(config, progress=True):
+def train(config, progress=True, overrides=()):
     """Runs (or resumes) the experiment until ``train.steps``.
+
+    ``overrides`` (the ``--set`` values) go into the run folder's history
+    (:mod:`arbitrary_nst.run_record`). A run already at ``train.steps`` trains nothing and
+    writes nothing (``"trained": False`` in the result).
 
     Returns:
       ``{"step": last step, "losses": [(step, total loss) for each step run now],
@@ -94,6 +98,8 @@ def train(config, progress=True):
     Raises:
       TrainingError: a non-finite loss with ``train.on_nonfinite: stop`` (the default):
         that step's update is not applied, nothing is saved, the message names the loss.
+      ConfigError: ``train.steps`` below the run's current step, or a run folder of
+        another network.
     """
     strategy = make_strategy(config)
     replicas = strategy.num_replicas_in_sync
@@ -128,6 +134,14 @@ def train(config, progress=True):
                               f"network ({str(exc).splitlines()[0][:200]}): train into a new "
                               "folder (--set checkpoint.dir=NEW_FOLDER)") from None
         logging.info("resumed from %s at step %d", latest, int(step.numpy()))
+    resumed = int(step.numpy())
+    if config.train.steps < resumed:
+        raise ConfigError(f"train.steps={config.train.steps} is below the step the run in "
+                          f"{config.checkpoint.dir} is at ({resumed}): raise it to train "
+                          "more, or train into a new folder (--set checkpoint.dir=NEW_FOLDER)")
+    if config.train.steps == resumed:
+        return {"step": resumed, "losses": [], "model": task.model, "skipped_batches": 0,
+                "seconds_per_step": None, "trained": False}
     # Every worker takes part in saving (it runs collectives); only the chief's copy is
     # kept, the others write to a scratch folder that is removed at the end.
     save_dir = config.checkpoint.dir if chief else tempfile.mkdtemp(prefix="nst-worker-")
@@ -177,6 +191,9 @@ def train(config, progress=True):
     stop = _Stop()
     previous = signal.signal(signal.SIGTERM, stop)
     losses, step_seconds, skipped_batches = [], [], 0
+    record = {"started": run_record.now(), "version": __version__,
+              "commit": run_record.code_commit(), "overrides": list(overrides)}
+    outcome = "failed: interrupted"
     try:
         with writer.as_default(), progress_bar(config.train.steps - int(step.numpy()),
                                                f"train {config.name}", progress) as bar:
@@ -216,13 +233,22 @@ def train(config, progress=True):
                     manager.save(checkpoint_number=current)
         if stop.requested or int(step.numpy()) % config.checkpoint.every_steps:
             manager.save(checkpoint_number=int(step.numpy()))
+        outcome = "stopped" if stop.requested else "completed"
+    except Exception as exc:
+        outcome = f"failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        raise
     finally:
+        if chief:
+            first = resumed + 1 if int(step.numpy()) > resumed else None
+            run_record.append(config.checkpoint.dir, {
+                **record, "ended": run_record.now(),
+                "steps": [first, int(step.numpy())] if first else None, "outcome": outcome})
         signal.signal(signal.SIGTERM, previous)
         writer.flush()
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
     return {"step": int(step.numpy()), "losses": losses, "model": task.model,
-            "skipped_batches": skipped_batches,
+            "skipped_batches": skipped_batches, "trained": True,
             "seconds_per_step": float(np.median(step_seconds[1:])) if len(step_seconds) > 1
             else None}
 

@@ -9,8 +9,11 @@ import pytest
 from PIL import Image
 
 from arbitrary_nst.image_io import load_image, save_image
-from conftest import CONTENT_PATH, STYLE_PATH
+from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
 from test_image_io import make_bad_file
+
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
 def run_cli(*args):
@@ -181,6 +184,25 @@ def test_train_command_names_config_mistakes(tmp_path):
     done = run_cli("train", "--config", config, "--set", "train.steps=2")
     assert done.returncode == 1
     assert f"{config}: unknown key data.batchsize; did you mean 'batch_size'?" in done.stderr
+
+
+def test_train_twice_says_there_is_nothing_to_train(tmp_path):
+    from arbitrary_nst import run_record
+    run_dir = tmp_path / "run"
+    args = ("train", "--config", os.path.join(REPO, "configs", "adain_tiny.yaml"),
+            "--set", f"data.content={TEST_ASSETS}/content", "--set",
+            f"data.style={TEST_ASSETS}/styles", "--set", f"checkpoint.dir={run_dir}",
+            "--set", "data.crop=64", "--set", "data.batch_size=1", "--noprogress")
+    first = run_cli(*args, "--set", "train.steps=2")
+    assert first.returncode == 0, first.stderr
+    again = run_cli(*args, "--set", "train.steps=2")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"nothing to train: {run_dir} is already at step 2")
+    [entry] = run_record.read(run_dir)
+    assert entry["steps"] == [1, 2] and "train.steps=2" in entry["overrides"]
+    below = run_cli(*args, "--set", "train.steps=1")
+    assert below.returncode == 1 and len(below.stderr.strip().splitlines()) == 1
+    assert "train.steps=1 is below the step the run in" in below.stderr
 
 
 def test_feed_forward_methods(tmp_path):

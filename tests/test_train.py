@@ -217,6 +217,35 @@ def test_nonfinite_loss_before_any_checkpoint_says_none_was_written(tiny_config_
         train(load_config(path, [f"checkpoint.dir={root / 'nan_first'}", "train.steps=3"]),
               progress=False)
     assert _latest_step(root / "nan_first") == 0
+    from arbitrary_nst import run_record
+    [entry] = run_record.read(root / "nan_first")  # the folder says it failed, and how
+    assert entry["steps"] is None and entry["outcome"].startswith("failed: ")
+    assert "step 1: non-finite loss" in entry["outcome"]
+
+
+def test_history_records_each_invocation_and_an_idle_one_changes_nothing(tiny_config_path):
+    from arbitrary_nst import run_record
+    path, root = tiny_config_path
+    run_dir = root / "history"
+    first = train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=3"]),
+                  progress=False, overrides=["train.steps=3"])
+    assert first["trained"] and first["step"] == 3
+    [entry] = run_record.read(run_dir)
+    assert entry["steps"] == [1, 3] and entry["outcome"] == "completed"
+    assert entry["overrides"] == ["train.steps=3"] and entry["version"]
+    assert entry["started"] <= entry["ended"]
+    saved = (run_dir / "config.yaml").read_text()
+    idle = train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=3",
+                                    "train.learning_rate=0.5"]), progress=False)
+    assert not idle["trained"] and idle["step"] == 3
+    assert (run_dir / "config.yaml").read_text() == saved  # lr 0.5 never ran: not recorded
+    assert len(run_record.read(run_dir)) == 1
+    with pytest.raises(ConfigError, match=r"train.steps=2 is below the step the run in .* "
+                                          r"is at \(3\)"):
+        train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=2"]),
+              progress=False)
+    train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=5"]), progress=False)
+    assert [e["steps"] for e in run_record.read(run_dir)] == [[1, 3], [4, 5]]
 
 
 def test_resuming_with_another_network_is_one_line_naming_both(tiny_config_path):
