@@ -477,6 +477,9 @@ def main(args):
     start_tensorflow(args.verbose)
     from arbitrary_nst import progress
     progress.show_bars(getattr(args, "progress", True))
+    if args.command in ("batch", "video"):
+        from arbitrary_nst import tracing
+        tracing.expect_many_calls()
     try:
         RUNNERS[args.command](args)
     except NSTError as exc:

@@ -29,6 +29,7 @@ import tensorflow as tf
 from arbitrary_nst import image_io, layers, progress
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.losses import mean_std
+from arbitrary_nst.tracing import traced_after_first_call
 
 TILE_SIZE = 1024
 """Default tile side in pixels; images whose long side is larger are tiled."""
@@ -177,7 +178,7 @@ class ThumbnailNormalized:
                 _ThumbnailNorm(layer, self.recording)
                 if isinstance(layer, layers.ConditionedNorm) else layer))
 
-    @tf.function(input_signature=[tf.TensorSpec([1, None, None, 3], tf.float32),
+    @traced_after_first_call([tf.TensorSpec([1, None, None, 3], tf.float32),
                                   tf.TensorSpec([1, None], tf.float32)])
     def _run(self, images, condition):
         padded, crop = layers.pad_to_multiple(images, 4)

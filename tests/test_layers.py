@@ -50,3 +50,30 @@ def test_reflection_conv_matches_numpy_reflect_padding():
     expected = tf.nn.conv2d(padded, kernel, 1, "VALID").numpy() + bias
     np.testing.assert_allclose(out.numpy(), expected, atol=1e-5)
     assert layers.ReflectionConv2D(8, 3, strides=2)(X).shape == (2, 3, 3, 8)
+
+
+def test_traced_after_first_call_runs_eagerly_once_then_traces():
+    """The first call of an instance runs the Python method (eagerly); later calls go
+    through one tf.function, and both give the same numbers."""
+    import tensorflow as tf
+
+    from arbitrary_nst import tracing
+
+    class Doubler:
+        def __init__(self):
+            self.eager_calls = 0
+
+        @tracing.traced_after_first_call([tf.TensorSpec([None], tf.float32)])
+        def double(self, values):
+            if tf.executing_eagerly():
+                self.eager_calls += 1
+            return 2.0 * values
+
+    model = Doubler()
+    first = model.double(tf.constant([1.0, 2.0]))
+    second = model.double(tf.constant([1.0, 2.0, 3.0]))
+    third = model.double(tf.constant([4.0]))
+    assert model.eager_calls == 1  # the traced calls do not run the Python body eagerly
+    assert first.numpy().tolist() == [2.0, 4.0] and second.numpy().tolist() == [2.0, 4.0, 6.0]
+    assert third.numpy().tolist() == [8.0]
+    assert model._traced_double.experimental_get_tracing_count() == 1

