@@ -15,6 +15,7 @@ Flags are parsed with ``absl.flags.argparse_flags`` (argparse with absl's flag s
 import argparse
 import contextlib
 import json
+import logging as pylogging
 import os
 import sys
 import time
@@ -291,6 +292,13 @@ def native_stderr_silenced():
         os.close(devnull)
 
 
+class OneLineFormatter(pylogging.Formatter):
+    """Log records as the errors read: ``arbitrary-nst: warning: ...``."""
+
+    def format(self, record):
+        return f"arbitrary-nst: {record.levelname.lower()}: {record.getMessage()}"
+
+
 def start_tensorflow(verbose):
     """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
     if verbose:
@@ -298,6 +306,8 @@ def start_tensorflow(verbose):
     else:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     logging.set_verbosity(logging.INFO if verbose else logging.WARNING)
+    if not verbose:
+        logging.get_absl_handler().setFormatter(OneLineFormatter())
     with contextlib.nullcontext() if verbose else native_stderr_silenced():
         import tensorflow as tf
         tf.config.list_physical_devices()

@@ -151,6 +151,16 @@ def test_noprogress_hides_the_tile_bars_too(tmp_path):
     assert hidden.stderr == ""
 
 
+def test_a_flat_painting_warns_in_one_line(tmp_path):
+    flat = tmp_path / "grey.png"
+    Image.new("RGB", (64, 64), (150, 150, 150)).save(flat)
+    done = run_cli("stylize", "--content", CONTENT_PATH, "--style", flat, "--size", "64",
+                   "--output", tmp_path / "out.png")
+    assert done.returncode == 0
+    assert done.stderr == ("arbitrary-nst: warning: style image 1 of 1 has almost no texture "
+                           "(pixel std 0.0000 < 0.0078): only its colours can transfer\n")
+
+
 def test_mask_and_colour_flags(tmp_path):
     mask = tmp_path / "mask.png"
     pixels = Image.new("L", (64, 48), 0)
