@@ -192,8 +192,9 @@ def stylize(content, styles, weights=None, alpha=1.0, method=DEFAULT_METHOD, mas
 
     if runner.feedforward:
         def run(image, image_regions, detail_pass):
-            upsampling = ({"upsampling": multiscale.DETAIL_UPSAMPLING} if detail_pass and "upsampling" in
-                          runner.options and "upsampling" not in options else {})
+            upsampling = ({"upsampling": multiscale.DETAIL_UPSAMPLING}
+                          if detail_pass and "upsampling" in runner.options
+                          and "upsampling" not in options else {})
             return runner.run(image, run_styles, image_regions, {**options, **upsampling})
 
         output = multiscale.render(run_content, regions, run, working, detail or "network")

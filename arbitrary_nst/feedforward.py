@@ -130,11 +130,12 @@ def run_adain(content, styles, regions, options):
         own = model.content_statistics(tiling.thumbnail(content)[None])
     style_statistics = [encoded(model.encoder, model.style_statistics, style)
                         for style in styles]
-    if any(flatness.is_flat(style) for style in styles):
+    flat = [flatness.is_flat(style) for style in styles]
+    if any(flat):
         # A flat painting has no feature contrast to give: keep the photo's own.
         content_std = (own if own is not None else model.content_statistics(content[None]))[1]
-        style_statistics = [(mean, content_std) if flatness.is_flat(style) else (mean, std)
-                            for style, (mean, std) in zip(styles, style_statistics)]
+        style_statistics = [(mean, content_std) if is_flat else (mean, std)
+                            for is_flat, (mean, std) in zip(flat, style_statistics)]
     means, stds = [], []
     for region in regions:
         if region.style_weights is None:  # keeps the content's own statistics

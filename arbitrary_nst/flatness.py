@@ -53,13 +53,10 @@ def flat_rendering(stylized, content):
     photo stays black). Float32, the shape of ``content``."""
     colour = np.asarray(stylized, np.float32).reshape(-1, 3).mean(axis=0)
     brightness = float(image_io.rgb_to_yiq(np.asarray(content, np.float32))[..., 0].mean())
-    yiq = image_io.rgb_to_yiq(colour[None, None])[0, 0]
+    yiq = image_io.rgb_to_yiq(colour)
     grey = np.full(3, brightness, np.float32)
-    # The RGB change the colour's I and Q make (linear; taken small around mid grey, where
-    # yiq_to_rgb's clipping cannot act, then scaled back).
-    small = 0.01
-    chroma = (image_io.yiq_to_rgb(np.array([[[0.5, small * yiq[1], small * yiq[2]]]],
-                                           np.float32))[0, 0] - 0.5) / small
+    # The RGB change the colour's I and Q make on top of the grey.
+    chroma = image_io.yiq_to_rgb(np.array([0.0, yiq[1], yiq[2]], np.float32), clip=False)
     room = np.where(chroma > 0, (1.0 - grey) / np.maximum(chroma, 1e-12),
                     np.where(chroma < 0, grey / np.maximum(-chroma, 1e-12), np.inf))
     pixel = grey + min(1.0, float(room.min())) * chroma
@@ -68,11 +65,9 @@ def flat_rendering(stylized, content):
 
 def warn_flat_styles(styles):
     """Logs a one-line warning for each flat style image in ``styles`` (arrays; indices
-    of built-in styles are skipped). Returns the list of flags, one per style."""
-    flags = [hasattr(style, "shape") and is_flat(style) for style in styles]
-    for index, flat in enumerate(flags):
-        if flat:
+    of built-in styles are skipped)."""
+    for index, style in enumerate(styles):
+        if hasattr(style, "shape") and is_flat(style):
             logging.warning("style image %d of %d has almost no texture (pixel std %.4f < "
                             "%.4f): only its colours can transfer", index + 1, len(styles),
-                            pixel_std(styles[index]), FLAT_STD)
-    return flags
+                            pixel_std(style), FLAT_STD)

@@ -243,6 +243,8 @@ def rgb_to_yiq(image):
     return np.asarray(image, np.float32) @ _RGB_TO_YIQ.T
 
 
-def yiq_to_rgb(image):
-    """Inverse of :func:`rgb_to_yiq`; the result is clipped to [0, 1]."""
-    return np.clip(np.asarray(image, np.float32) @ _YIQ_TO_RGB.T, 0.0, 1.0)
+def yiq_to_rgb(image, clip=True):
+    """Inverse of :func:`rgb_to_yiq`; the result is clipped to [0, 1] unless ``clip`` is
+    False (then it is the exact linear inverse)."""
+    rgb = np.asarray(image, np.float32) @ _YIQ_TO_RGB.T
+    return np.clip(rgb, 0.0, 1.0) if clip else rgb

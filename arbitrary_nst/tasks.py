@@ -150,6 +150,8 @@ def write_run_info(config, task, run_dir):
                          lambda f: f.write(names.encode("utf-8")))
 
 
+NEW_FOLDER = "train into a new folder (--set checkpoint.dir=NEW_FOLDER)"
+"""The way out of a run folder that cannot be resumed with this config."""
 ARCHITECTURE_KEYS = ("type", "arch", "transformer")
 """``model`` keys that shape the network or its checkpoint: a run resumes only with the
 values it was started with."""
@@ -163,12 +165,11 @@ def check_resume(config, task, run_dir):
     if not os.path.exists(path):
         return
     saved = load_config(path)
-    way_out = "train into a new folder (--set checkpoint.dir=NEW_FOLDER)"
     for key in ARCHITECTURE_KEYS:
         old, new = getattr(saved.model, key), getattr(config.model, key)
         if old != new:
             raise ConfigError(f"{run_dir}: holds a run with model.{key}={old!r}, this config "
-                              f"has {new!r}: resume with model.{key}={old!r}, or {way_out}")
+                              f"has {new!r}: resume with model.{key}={old!r}, or {NEW_FOLDER}")
     styles = os.path.join(run_dir, STYLES_NAME)
     if isinstance(task, MultiStyleTask) and os.path.exists(styles):
         with open(styles, encoding="utf-8") as f:
@@ -177,7 +178,7 @@ def check_resume(config, task, run_dir):
             raise ConfigError(f"{run_dir}: holds a run of {old} styles ({STYLES_NAME}), this "
                               f"config has {len(task.style_files)} (data.style="
                               f"{config.data.style}): resume with the same styles, or "
-                              f"{way_out}")
+                              f"{NEW_FOLDER}")
 
 
 def load_model(run_dir, expected_type):

@@ -131,14 +131,14 @@ def train(config, progress=True, overrides=()):
             checkpoint.restore(latest).assert_existing_objects_matched()
         except (AssertionError, ValueError, tf.errors.OpError) as exc:
             raise ConfigError(f"{latest}: does not fit this config's {config.model.type} "
-                              f"network ({str(exc).splitlines()[0][:200]}): train into a new "
-                              "folder (--set checkpoint.dir=NEW_FOLDER)") from None
+                              f"network ({str(exc).splitlines()[0][:200]}): "
+                              f"{tasks.NEW_FOLDER}") from None
         logging.info("resumed from %s at step %d", latest, int(step.numpy()))
     resumed = int(step.numpy())
     if config.train.steps < resumed:
         raise ConfigError(f"train.steps={config.train.steps} is below the step the run in "
                           f"{config.checkpoint.dir} is at ({resumed}): raise it to train "
-                          "more, or train into a new folder (--set checkpoint.dir=NEW_FOLDER)")
+                          f"more, or {tasks.NEW_FOLDER}")
     if config.train.steps == resumed:
         return {"step": resumed, "losses": [], "model": task.model, "skipped_batches": 0,
                 "seconds_per_step": None, "trained": False}
