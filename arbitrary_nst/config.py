@@ -40,6 +40,12 @@ class ModelConfig:
 
     ``num_styles`` (multistyle): 0 = as many as the style images found; ``transformer``
     (multistyle): channel widths, see :data:`arbitrary_nst.models.multistyle.SHAPES`.
+    ``identity_share`` (adain): the share of each batch whose style is its own content
+    (a reconstruction, what ``alpha=0`` decodes), rounded to whole images;
+    ``identity_weight`` (adain): weight of the pixel identity loss on those images (see
+    :meth:`arbitrary_nst.models.adain.AdaIN.loss`). ``init_weights`` (adain): the decoder
+    a new run starts from: "" (random, seeded by ``data.seed``), ``shipped`` (the
+    package's) or the path of a decoder ``.npz`` (``experiments/ship_adain_decoder.py``).
     """
     type: str = setting("adain", choices=("adain", "multistyle", "arbitrary"))
     arch: str = setting("vgg16", choices=("vgg16", "vgg19"))
@@ -47,6 +53,9 @@ class ModelConfig:
     style_weight: float = setting(10.0, low=0.0)
     num_styles: int = setting(0, low=0)
     transformer: str = setting("paper", choices=("paper", "lite"))
+    identity_share: float = setting(0.0, low=0.0, high=1.0)
+    identity_weight: float = setting(0.0, low=0.0)
+    init_weights: str = ""
 
 
 @dataclasses.dataclass
@@ -56,7 +65,9 @@ class DataConfig:
     ``style_size`` (multistyle): shorter side of the style images whose Gram matrices are
     the targets. ``seed`` fixes file order, shuffling, crops and the model's initial weights.
     ``content_exclude`` / ``style_exclude``: file-name patterns left out of training,
-    e.g. the images held out for evaluation.
+    e.g. the images held out for evaluation. ``style_augment`` (adain, arbitrary): cut
+    the style crops at random scales, mirror them and vary their hue, saturation and
+    contrast a little (:func:`arbitrary_nst.data.image_dataset`'s ``augment``).
     """
     content: str = ""
     style: str = ""
@@ -67,6 +78,7 @@ class DataConfig:
     seed: int = 0
     content_exclude: list[str] = list_setting()
     style_exclude: list[str] = list_setting()
+    style_augment: bool = False
 
 
 @dataclasses.dataclass
@@ -108,6 +120,17 @@ class SummaryConfig:
 
 
 @dataclasses.dataclass
+class EvalConfig:
+    """Held-out (photo, painting) pairs scored in TensorBoard while training
+    (:mod:`arbitrary_nst.heldout`): ``content[i]`` with ``style[i]``, image files; none by
+    default. ``size``: side of the square each is resized to."""
+    content: list[str] = list_setting()
+    style: list[str] = list_setting()
+    size: int = setting(256, low=32)
+    every_steps: int = setting(500, low=1)
+
+
+@dataclasses.dataclass
 class ExperimentConfig:
     """One experiment: every section with its defaults."""
     name: str = "experiment"
@@ -117,6 +140,37 @@ class ExperimentConfig:
     distribute: DistributeConfig = dataclasses.field(default_factory=DistributeConfig)
     checkpoint: CheckpointConfig = dataclasses.field(default_factory=CheckpointConfig)
     summary: SummaryConfig = dataclasses.field(default_factory=SummaryConfig)
+    eval: EvalConfig = dataclasses.field(default_factory=EvalConfig)
+
+
+ONLY_FOR_MODEL_TYPES = {
+    "model.arch": ("adain",),
+    "model.num_styles": ("multistyle",),
+    "model.transformer": ("multistyle",),
+    "model.identity_share": ("adain",),
+    "model.identity_weight": ("adain",),
+    "model.init_weights": ("adain",),
+    "data.style_size": ("multistyle",),
+    "data.style_augment": ("adain", "arbitrary"),
+    "train.mixed_precision": ("adain", "multistyle"),
+    "eval.content": ("adain", "arbitrary"),
+    "eval.style": ("adain", "arbitrary"),
+}
+"""Keys that only some model types use; another type refuses a value other than the
+default (every key not named here is used by every type)."""
+
+
+def check_model_type_keys(config, path):
+    """Raises ConfigError naming the first key of :data:`ONLY_FOR_MODEL_TYPES` set away
+    from its default for a model type that does not use it."""
+    defaults = ExperimentConfig()
+    for dotted, types in ONLY_FOR_MODEL_TYPES.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(config, section), key)
+        if config.model.type not in types and value != getattr(getattr(defaults, section),
+                                                               key):
+            raise ConfigError(f"{path}: {dotted}={value!r} is not used by model.type="
+                              f"{config.model.type!r} (only by {', '.join(types)}): remove it")
 
 
 def dump_config(config):

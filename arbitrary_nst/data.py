@@ -83,8 +83,32 @@ def _resize_shorter_side(image, size):
     return tf.clip_by_value(tf.image.resize(image, new_shape, antialias=True), 0.0, 1.0)
 
 
+AUGMENT_SCALES = (0.5, 2.0)
+"""With ``augment``, the shorter side is resized to ``resize`` times a factor drawn
+log-uniformly from this range (never below ``crop``)."""
+AUGMENT_HUE = 0.04
+AUGMENT_SATURATION = (0.8, 1.25)
+AUGMENT_CONTRAST = (0.8, 1.25)
+
+
+def _augmented(image, resize, crop, seed):
+    """A random crop of ``image`` at a random scale, maybe mirrored, with small hue,
+    saturation and contrast changes; every draw a stateless function of ``seed``."""
+    seeds = tf.random.experimental.stateless_split(seed, 6)
+    low, high = np.log(AUGMENT_SCALES[0]), np.log(AUGMENT_SCALES[1])
+    factor = tf.exp(tf.random.stateless_uniform([], seeds[0], low, high))
+    size = tf.maximum(tf.cast(tf.round(resize * factor), tf.int32), crop)
+    image = tf.image.stateless_random_crop(_resize_shorter_side(image, size),
+                                           (crop, crop, 3), seed=seeds[1])
+    image = tf.image.stateless_random_flip_left_right(image, seeds[2])
+    image = tf.image.stateless_random_hue(image, AUGMENT_HUE, seeds[3])
+    image = tf.image.stateless_random_saturation(image, *AUGMENT_SATURATION, seeds[4])
+    image = tf.image.stateless_random_contrast(image, *AUGMENT_CONTRAST, seeds[5])
+    return tf.clip_by_value(image, 0.0, 1.0)
+
+
 def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True,
-                  repeat=True, skipped=None, exclude=(), start=0):
+                  repeat=True, skipped=None, exclude=(), start=0, augment=False):
     """A batched, prefetched dataset of random crops.
 
     Args:
@@ -104,6 +128,10 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
       start: begin at this element (cheaply, before reading or decoding), so a resumed run
         continues the same sequence: pass ``step * batch_size``. Exact as long as no
         image was skipped as unreadable.
+      augment: multiply what the images show: each crop is cut at a random scale (the
+        shorter side resized to ``resize`` times 0.5-2, see :data:`AUGMENT_SCALES`),
+        mirrored half of the time, its hue shifted by up to 0.04 of the colour circle and
+        its saturation and contrast scaled by 0.8-1.25.
 
     Returns:
       ``tf.data.Dataset`` of float32 ``(batch_size, crop, crop, 3)`` in [0, 1].
@@ -143,9 +171,11 @@ def image_dataset(source, batch_size, crop=256, resize=512, seed=0, shuffle=True
         return index, tf.ensure_shape(image, (None, None, 3))
 
     def crop_image(index, image):
+        element_seed = tf.stack([tf.cast(seed, tf.int64), index])
+        if augment:
+            return _augmented(image, resize, crop, element_seed)
         return tf.image.stateless_random_crop(
-            _resize_shorter_side(image, resize), (crop, crop, 3),
-            seed=tf.stack([tf.cast(seed, tf.int64), index]))
+            _resize_shorter_side(image, resize), (crop, crop, 3), seed=element_seed)
 
     dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     dataset = dataset.filter(lambda index, image: tf.size(image) > 0)

@@ -28,10 +28,10 @@ CONFIG_NAME = "config.yaml"
 STYLES_NAME = "styles.txt"
 
 
-def _images(config, source, exclude, seed_offset, start):
+def _images(config, source, exclude, seed_offset, start, augment=False):
     return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
                               resize=config.data.resize, seed=config.data.seed + seed_offset,
-                              exclude=exclude, start=start)
+                              exclude=exclude, start=start, augment=augment)
 
 
 class _PairTask:
@@ -42,7 +42,8 @@ class _PairTask:
         config = self.config
         return tf.data.Dataset.zip((
             _images(config, config.data.content, config.data.content_exclude, 0, start),
-            _images(config, config.data.style, config.data.style_exclude, 1, start)))
+            _images(config, config.data.style, config.data.style_exclude, 1, start,
+                    config.data.style_augment)))
 
     def loss(self, batch):
         content, style = batch
@@ -55,13 +56,29 @@ class _PairTask:
 
 
 class AdaINTask(_PairTask):
-    """AdaIN: the decoder trains."""
+    """AdaIN: the decoder trains, from ``model.init_weights`` when the run is new; a
+    ``model.identity_share`` of each batch reconstructs its photo."""
 
     def __init__(self, config, dtype_policy=None):
         self.config = config
         self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy)
         self.variables = self.model.decoder.trainable_variables
         self.checkpoint_items = {"decoder": self.model.decoder}
+        init = config.model.init_weights
+        if init:
+            path = pretrained.ADAIN_DECODER if init == "shipped" else init
+            if not os.path.exists(path):
+                raise ConfigError(f"model.init_weights={init!r}: no such file, expected "
+                                  "'shipped' or the path of a decoder .npz")
+            pretrained.load_layer_weights({"decoder": self.model.decoder}, path)
+
+    def loss(self, batch):
+        content, style = batch
+        model = self.config.model
+        return self.model.loss(content, style, content_weight=model.content_weight,
+                               style_weight=model.style_weight,
+                               identity_weight=model.identity_weight,
+                               identity_count=round(model.identity_share * content.shape[0]))
 
     def render(self, content, style):
         return self.model.transfer(content, *self.model.style_statistics(style))

@@ -5,7 +5,8 @@
 learning-rate decay, and a ``tf.train.CheckpointManager`` in ``checkpoint.dir``. It resumes
 from the latest checkpoint there (step, optimiser and model), writes TensorBoard scalars
 every ``summary.every_steps`` and content/style/output image grids every
-``summary.image_every_steps``, shows a progress bar with steps/s and ETA, and on SIGTERM
+``summary.image_every_steps``, the held-out pairs' scores every ``eval.every_steps``
+(:mod:`arbitrary_nst.heldout`), shows a progress bar with steps/s and ETA, and on SIGTERM
 saves a checkpoint and returns cleanly.
 
 The global batch (``data.batch_size``) is split over the strategy's replicas.
@@ -24,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from arbitrary_nst import __version__, run_record, tasks
+from arbitrary_nst import __version__, heldout, run_record, tasks
 from arbitrary_nst.config import ConfigError
 from arbitrary_nst.errors import NSTError
 from arbitrary_nst.progress import progress_bar
@@ -124,6 +125,7 @@ def train(config, progress=True, overrides=()):
         checkpoint = tf.train.Checkpoint(step=step, optimizer=optimizer,
                                          **task.checkpoint_items)
     chief = _is_chief(strategy)
+    held_out = heldout.HeldOut(config.eval) if chief and config.eval.content else None
     latest = tf.train.latest_checkpoint(config.checkpoint.dir)
     if latest:
         tasks.check_resume(config, task, config.checkpoint.dir)
@@ -229,6 +231,10 @@ def train(config, progress=True, overrides=()):
                     local = tuple(strategy.experimental_local_results(t)[0] for t in batch)
                     tf.summary.image("inputs_and_output", task.preview(local), step=current,
                                      max_outputs=4)
+                if held_out and current % config.eval.every_steps == 0:
+                    means = held_out.write_summaries(task.render, current)
+                    logging.info("step %d held-out: %s", current, ", ".join(
+                        f"{key} {value:.4g}" for key, value in means.items()))
                 if current % config.checkpoint.every_steps == 0:
                     manager.save(checkpoint_number=current)
         if stop.requested or int(step.numpy()) % config.checkpoint.every_steps:

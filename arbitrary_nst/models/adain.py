@@ -117,18 +117,39 @@ class AdaIN(tf.Module):
                 for r in range(small.shape[0])])
         return tf.clip_by_value(crop(self.decoder(target)), 0.0, 1.0)
 
-    def loss(self, content, style, style_weight=10.0, content_weight=1.0):
+    def loss(self, content, style, style_weight=10.0, content_weight=1.0, identity_weight=0.0,
+             identity_count=0):
         """The training loss on a batch of content and style images ``(N, H, W, 3)``.
 
-        H and W must be multiples of 8. Returns ``{"total", "content", "style"}`` scalars.
+        H and W must be multiples of 8. The first ``identity_count`` samples are
+        reconstructions: their style is their own content (AdaIN's target is then the
+        content's features, what ``alpha=0`` decodes), and they add the identity loss
+        ``identity_weight * mean((g(f(c)) - c)^2)`` on the 0..255 pixel scale of VGG's
+        input (the pixel term of SANet's identity loss, Park & Lee 2019), so the decoder
+        learns to give the photo back. The other samples use ``style``.
+
+        Returns ``{"total", "content", "style", "identity"}`` scalars: the three terms
+        unweighted (``identity`` is 0 without reconstructions) and their weighted sum.
         """
-        content_features = self.encode(content)[BOTTLENECK]
-        style_features = self.encode(style)
-        target = layers.adain(content_features, *losses.mean_std(style_features[BOTTLENECK]))
-        output_features = self.encode(self.decoder(target))
+        content_features = self.encode(content)
+        if identity_count:
+            style_features = self.encode(style[identity_count:])
+            style_features = {layer: tf.concat([content_features[layer][:identity_count],
+                                                style_features[layer]], axis=0)
+                              for layer in ENCODER_LAYERS}
+        else:
+            style_features = self.encode(style)
+        target = layers.adain(content_features[BOTTLENECK],
+                              *losses.mean_std(style_features[BOTTLENECK]))
+        decoded = self.decoder(target)
+        output_features = self.encode(decoded)
         content_loss = losses.content_loss(output_features[BOTTLENECK], target)
         style_loss = tf.add_n([losses.mean_std_loss(output_features[layer],
                                                     *losses.mean_std(style_features[layer]))
                                for layer in ENCODER_LAYERS])
-        return {"total": content_weight * content_loss + style_weight * style_loss,
-                "content": content_loss, "style": style_loss}
+        identity_loss = (tf.reduce_mean(tf.square(255.0 * (decoded[:identity_count]
+                                                           - content[:identity_count])))
+                         if identity_count else tf.constant(0.0))
+        return {"total": content_weight * content_loss + style_weight * style_loss
+                + identity_weight * identity_loss,
+                "content": content_loss, "style": style_loss, "identity": identity_loss}
