@@ -231,6 +231,8 @@ def build_parser():
     group.add_argument("--input", required=True, metavar="FOLDER_OR_GLOB")
     group.add_argument("--output", required=True, metavar="PREFIX")
     group.add_argument("--images_per_shard", type=int, metavar="N", default=1000)
+    group.add_argument("--max_shard_mib", type=int, metavar="MIB", default=32,
+                       help="size cap of a shard in MiB of image bytes")
     add_common(shards)
     return parser
 
@@ -438,7 +440,8 @@ def evaluate_video_command(args):
 def make_shards_command(args):
     """Runs ``arbitrary-nst make-shards``: image folder -> TFRecord shards."""
     from arbitrary_nst import data
-    paths = data.write_shards(args.input, args.output, args.images_per_shard)
+    paths = data.write_shards(args.input, args.output, args.images_per_shard,
+                              max_shard_mib=args.max_shard_mib)
     print(f"wrote {len(paths)} shards: {paths[0]} ... {paths[-1]}")
 
 

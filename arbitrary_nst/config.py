@@ -182,12 +182,18 @@ def load_config(path, overrides=()):
     """Reads ``path`` (YAML), applies ``overrides`` ("a.b=value"), validates, returns it.
 
     Raises:
-      ConfigError: unreadable file, bad YAML, unknown key, wrong type or range.
+      ConfigError: unreadable file, bad YAML, unknown key, wrong type or range, a key
+        the model type does not use (:data:`ONLY_FOR_MODEL_TYPES`), unpaired eval images.
     """
     config = load_yaml(path, ExperimentConfig, overrides)
     if config.data.resize < config.data.crop:
         raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
                           f"data.crop={config.data.crop}")
+    if len(config.eval.content) != len(config.eval.style):
+        raise ConfigError(f"{path}: eval.content has {len(config.eval.content)} images and "
+                          f"eval.style {len(config.eval.style)}: expected one style per "
+                          "content (pairs)")
+    check_model_type_keys(config, path)
     return config
 
 

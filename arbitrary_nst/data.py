@@ -193,33 +193,56 @@ def _parse_example(record):
     return parsed["image"], parsed["name"]
 
 
-def write_shards(source, output_prefix, images_per_shard=1000, seed=0):
-    """Packs the image files under ``source``, in an order shuffled by ``seed``, into
-    TFRecord shards.
+SHARD_MAX_MIB = 32
+"""Default size cap of a shard written by :func:`write_shards` (MiB of image bytes)."""
 
-    Each record holds the file's original bytes (``image``) and path (``name``); decoding
-    happens when training reads them. Shards are named
-    ``{output_prefix}-{index:05d}-of-{count:05d}.tfrecord`` and written to a temporary name
-    first, then renamed, so a reader never sees a partial shard.
+
+def write_shards(source, output_prefix, images_per_shard=1000, seed=0,
+                 max_shard_mib=SHARD_MAX_MIB):
+    """Packs image files, in an order shuffled by ``seed``, into TFRecord shards.
+
+    ``source`` is a folder or glob (see :func:`list_files`) or a list of image paths. A
+    shard holds at most ``images_per_shard`` images and ``max_shard_mib`` MiB of image
+    bytes (a single larger image gets a shard of its own). Each record holds the file's
+    original bytes (``image``) and path (``name``); decoding happens when training reads
+    them. Shards are named ``{output_prefix}-{index:05d}-of-{count:05d}.tfrecord`` and
+    written to a temporary name first, then renamed, so a reader never sees a partial
+    shard.
 
     Returns:
       The list of shard paths.
+
+    Raises:
+      UsageError: ``images_per_shard`` or ``max_shard_mib`` below 1, or no images.
     """
     if images_per_shard < 1:
         raise UsageError(f"images_per_shard={images_per_shard}: expected at least 1")
-    files = [f for f in list_files(source) if not f.endswith(SHARD_EXTENSION)]
+    if max_shard_mib < 1:
+        raise UsageError(f"max_shard_mib={max_shard_mib}: expected at least 1")
+    files = sorted(source) if isinstance(source, (list, tuple)) else list_files(source)
+    files = [f for f in files if not f.endswith(SHARD_EXTENSION)]
+    if not files:
+        raise UsageError(f"{source}: no image files to pack")
     files = [files[i] for i in np.random.default_rng(seed).permutation(len(files))]
-    count = (len(files) + images_per_shard - 1) // images_per_shard
+    groups, size = [[]], 0
+    for name in files:
+        length = tf.io.gfile.stat(name).length
+        if groups[-1] and (len(groups[-1]) == images_per_shard
+                           or size + length > max_shard_mib * 2**20):
+            groups.append([])
+            size = 0
+        groups[-1].append(name)
+        size += length
     paths = []
-    for index in range(count):
-        path = f"{output_prefix}-{index:05d}-of-{count:05d}{SHARD_EXTENSION}"
+    for index, group in enumerate(groups):
+        path = f"{output_prefix}-{index:05d}-of-{len(groups):05d}{SHARD_EXTENSION}"
         temp_path = path + ".tmp"
         with tf.io.TFRecordWriter(temp_path) as writer:
-            for name in files[index * images_per_shard:(index + 1) * images_per_shard]:
+            for name in group:
                 with tf.io.gfile.GFile(name, "rb") as f:
-                    data = f.read()
+                    image = f.read()
                 example = tf.train.Example(features=tf.train.Features(feature={
-                    "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[data])),
+                    "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[image])),
                     "name": tf.train.Feature(bytes_list=tf.train.BytesList(
                         value=[name.encode("utf-8")]))}))
                 writer.write(example.SerializeToString())

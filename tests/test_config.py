@@ -64,3 +64,32 @@ def test_mistakes_are_named(tmp_path, text, overrides, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="absent.yaml: cannot read config"):
         load_config(str(tmp_path / "absent.yaml"))
+
+
+@pytest.mark.parametrize("model_type,override,used_by", [
+    ("multistyle", "model.arch=vgg19", "adain"),
+    ("arbitrary", "model.arch=vgg19", "adain"),
+    ("adain", "model.transformer=lite", "multistyle"),
+    ("adain", "model.num_styles=3", "multistyle"),
+    ("arbitrary", "data.style_size=128", "multistyle"),
+    ("multistyle", "model.identity_share=0.5", "adain"),
+    ("arbitrary", "model.init_weights=shipped", "adain"),
+    ("multistyle", "data.style_augment=true", "adain, arbitrary"),
+    ("arbitrary", "train.mixed_precision=true", "adain, multistyle"),
+    ("multistyle", "eval.content=[a.jpg]", "adain, arbitrary"),
+])
+def test_a_key_the_model_type_does_not_use_is_refused(tmp_path, model_type, override,
+                                                       used_by):
+    path = write(tmp_path, f"model: {{type: {model_type}}}\n")
+    overrides = [override] + (["eval.style=[b.jpg]"] if override.startswith("eval") else [])
+    with pytest.raises(ConfigError) as error:
+        load_config(path, overrides)
+    key = override.split("=")[0]
+    assert f"{key}=" in str(error.value) and f"model.type='{model_type}'" in str(error.value)
+    assert f"(only by {used_by})" in str(error.value)
+
+
+def test_eval_pairs_must_match(tmp_path):
+    path = write(tmp_path, "eval: {content: [a.jpg, b.jpg], style: [c.jpg]}\n")
+    with pytest.raises(ConfigError, match="eval.content has 2 images and eval.style 1"):
+        load_config(path)

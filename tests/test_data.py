@@ -1,5 +1,7 @@
 """Input pipelines from folders and TFRecord shards: shapes, skipping, determinism."""
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -101,3 +103,26 @@ def test_each_epoch_visits_every_file_once(tmp_path):
     for epoch in range(3):
         assert sorted(reds[epoch * 7:(epoch + 1) * 7]) == list(range(7))
     assert list(reds[:7]) != list(reds[7:14])  # a new order each epoch
+
+
+def test_augmented_crops_are_reproducible_varied_and_in_range(image_folder):
+    def batches(seed, augment):
+        return take(data.image_dataset(str(image_folder), batch_size=2, crop=32, resize=48,
+                                       seed=seed, augment=augment), 6)
+    first = batches(3, True)
+    np.testing.assert_array_equal(first, batches(3, True))  # stateless: resumable
+    assert first.shape == (12, 32, 32, 3) and 0.0 <= first.min() and first.max() <= 1.0
+    assert np.abs(first - batches(3, False)).mean() > 0.05
+
+
+def test_shards_respect_the_size_cap(tmp_path):
+    rng = np.random.default_rng(1)
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for index in range(3):  # 0.75 MiB each: noise does not compress
+        Image.fromarray(rng.integers(0, 255, (512, 512, 3), dtype=np.uint8)).save(
+            folder / f"{index}.png")
+    paths = data.write_shards(str(folder), str(tmp_path / "train"), max_shard_mib=1)
+    assert len(paths) == 3 and all(os.path.getsize(p) < 2**20 for p in paths)
+    assert len(data.write_shards(sorted(map(str, folder.iterdir())), str(tmp_path / "all"),
+                                 max_shard_mib=2)) == 2

@@ -283,3 +283,45 @@ def test_resuming_with_another_network_is_one_line_naming_both(tiny_config_path)
     with pytest.raises(ConfigError, match="does not fit this config's multistyle network"):
         train(load_config(path, [f"checkpoint.dir={run_dir}", "model.type=multistyle",
                                  "train.steps=4"]), progress=False)
+
+
+def scalar_tags(folder):
+    """``{tag: [(step, value)]}`` of the TensorBoard event files in ``folder``."""
+    import tensorflow as tf
+    tags = {}
+    for name in os.listdir(folder):
+        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                tags.setdefault(value.tag, []).append(
+                    (event.step, float(tf.make_ndarray(value.tensor))
+                     if value.metadata.plugin_data.plugin_name == "scalars" else None))
+    return tags
+
+
+def test_heldout_pairs_and_identity_are_scored_in_tensorboard(tiny_config_path):
+    path, root = tiny_config_path
+    config = load_config(path, [
+        f"checkpoint.dir={root / 'heldout'}", "train.steps=4", "eval.every_steps=2",
+        "summary.every_steps=2",
+        f"eval.content=[{CONTENT_PATH}]", f"eval.style=[{STYLE_PATH}]", "eval.size=48",
+        "model.identity_share=0.5", "model.identity_weight=5", "model.init_weights=shipped"])
+    train(config, progress=False)
+    tags = scalar_tags(root / "heldout" / "summaries")
+    for metric in ("content_loss", "style_loss", "style_loss_mean_std", "ssim",
+                   "identity_ssim"):
+        steps = [step for step, _ in tags[f"heldout/{metric}"]]
+        assert steps == [2, 4], (metric, steps)
+    assert 0.0 < tags["heldout/identity_ssim"][0][1] <= 1.0
+    assert "heldout/pairs" in tags
+    assert all(value > 0 for _, value in tags["loss/identity"])
+
+
+def test_a_missing_heldout_image_fails_before_training(tiny_config_path):
+    path, root = tiny_config_path
+    config = load_config(path, [f"checkpoint.dir={root / 'missing'}", "train.steps=2",
+                                f"eval.content=[{root / 'absent.jpg'}]",
+                                f"eval.style=[{STYLE_PATH}]"])
+    with pytest.raises(Exception, match="absent.jpg"):
+        train(config, progress=False)
+    assert not os.path.exists(root / "missing")

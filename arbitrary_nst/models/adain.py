@@ -132,7 +132,9 @@ class AdaIN(tf.Module):
         unweighted (``identity`` is 0 without reconstructions) and their weighted sum.
         """
         content_features = self.encode(content)
-        if identity_count:
+        if identity_count and identity_count >= (style.shape[0] or identity_count + 1):
+            style_features = content_features  # the whole batch reconstructs
+        elif identity_count:
             style_features = self.encode(style[identity_count:])
             style_features = {layer: tf.concat([content_features[layer][:identity_count],
                                                 style_features[layer]], axis=0)
