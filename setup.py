@@ -44,8 +44,9 @@ setup(
         # Open and run the notebooks: jupyter notebook notebooks/
         "notebooks": ["notebook==7.6.3", "ipywidgets==8.1.9"],
         # Loss curves in experiments/compare_methods.py (the rest of the figures are
-        # image grids made with numpy and Pillow).
-        "experiments": ["matplotlib==3.11.2"],
+        # image grids made with numpy and Pillow); scikit-image's bundled CC0 and
+        # public-domain photos join AdaIN's training set (experiments/pack_adain_data.py).
+        "experiments": ["matplotlib==3.11.2", "scikit-image==0.25.2"],
     },
     entry_points={"console_scripts": ["arbitrary-nst=arbitrary_nst.cli:run"]},
 )

@@ -87,6 +87,8 @@ class TrainConfig:
 
     ``on_nonfinite``: what a NaN or Inf loss does: ``stop`` (no update, exit with an error
     naming the loss; the last checkpoint stays the last good state) or ``skip`` the batch.
+    ``max_minutes``: stop (saving a checkpoint, as on SIGTERM) once this invocation has
+    trained this many minutes; 0 = no limit.
     """
     optimizer: str = setting("adam", choices=("adam",))
     learning_rate: float = setting(1e-4, low=0.0)
@@ -95,6 +97,7 @@ class TrainConfig:
     mixed_precision: bool = False
     xla: bool = False
     on_nonfinite: str = setting("stop", choices=("stop", "skip"))
+    max_minutes: float = setting(0.0, low=0.0)
 
 
 @dataclasses.dataclass

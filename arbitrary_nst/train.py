@@ -199,7 +199,12 @@ def train(config, progress=True, overrides=()):
     try:
         with writer.as_default(), progress_bar(config.train.steps - int(step.numpy()),
                                                f"train {config.name}", progress) as bar:
+            deadline = (time.monotonic() + 60 * config.train.max_minutes
+                        if config.train.max_minutes else float("inf"))
             while int(step.numpy()) < config.train.steps and not stop.requested:
+                if time.monotonic() > deadline:
+                    stop.requested = True
+                    break
                 started = time.perf_counter()
                 batch = next(iterator)
                 save_state()

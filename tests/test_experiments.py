@@ -3,8 +3,10 @@ them run end to end at tiny settings (writing to a temporary results folder)."""
 
 import dataclasses
 import importlib
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -96,3 +98,47 @@ def test_style_at_every_size_tiny(tmp_path):
     assert preview and network and float(network.group(1)) <= 0.05
     assert os.path.exists(tmp_path / "style_at_every_size_crops_640.png")
 
+
+
+def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
+    """The GPU path at a CPU-sized setting: shards under the size cap and a data card
+    naming every file's split and licence, then a few steps from the shipped decoder
+    with the held-out scores of both decoders written out."""
+    assets = tmp_path / "assets"
+    rows = []
+    for kind, names in (("content", ["cat.jpg", "chateaudeChambord.jpg", "horse.jpg"]),
+                        ("styles", ["hokusai_the_great_wave_off_kanagawa.jpg",
+                                    "kandinsky_composition_viii.jpg",
+                                    "renoir_bal_du_moulin_de_la_galette.jpg",
+                                    "gogh_starry_night.jpg"])):
+        (assets / kind).mkdir(parents=True)
+        for name in names:
+            shutil.copyfile(os.path.join(TEST_ASSETS, kind, name), assets / kind / name)
+            rows.append(f"| {kind}/{name} | 1x1 | test licence of {name} |")
+    for index, name in enumerate(["cat.jpg", "horse.jpg"]):  # two training photos
+        shutil.copyfile(os.path.join(TEST_ASSETS, "content", name),
+                        assets / "content" / f"photo{index}.jpg")
+        rows.append(f"| content/photo{index}.jpg | 1x1 | test licence of photo{index} |")
+    (assets / "SOURCES.md").write_text("| file | size | what |\n|---|---|---|\n"
+                                       + "\n".join(rows) + "\n")
+    data, card, out = tmp_path / "data", tmp_path / "card.md", tmp_path / "out"
+    packed = subprocess.run([sys.executable, os.path.join(EXPERIMENTS, "pack_adain_data.py"),
+                             "--assets", str(assets), "--out", str(data), "--card", str(card),
+                             "--max_shard_mib", "1"], capture_output=True, text=True)
+    assert packed.returncode == 0, packed.stderr[-2000:]
+    text = card.read_text()
+    assert "| photo0.jpg | content | train | test licence of photo0 |" in text
+    assert "| gogh_starry_night.jpg | styles | train |" in text
+    assert "| cat.jpg | content | held out | test licence of cat.jpg |" in text
+    shards = [name for name in os.listdir(data) if name.endswith(".tfrecord")]
+    assert shards and all(os.path.getsize(data / name) < 2**20 for name in shards)
+    trained = subprocess.run(
+        [sys.executable, os.path.join(EXPERIMENTS, "train_adain_gpu.py"), "--data", str(data),
+         "--out", str(out), "--steps", "2", "--batch_size", "2", "--crop", "64",
+         "--resize", "80", "--eval_size", "48"], capture_output=True, text=True)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == 2 and metrics["pairs_per_second"] > 0
+    for decoder in ("heldout_shipped", "heldout_new"):
+        assert 0 < metrics[decoder]["identity_ssim"] <= 1 and metrics[decoder]["style_loss"] > 0
+    assert os.path.exists(out / "decoder.npz") and os.listdir(out / "run" / "summaries")

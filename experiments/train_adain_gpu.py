@@ -1,0 +1,97 @@
+"""Trains the AdaIN decoder in the paper's setting on one GPU for a given number of
+minutes, from the shipped decoder, and scores it against the shipped one on the held-out
+pairs.
+
+  python experiments/pack_adain_data.py --out runs/adain_data        # once, with ../shared
+  python experiments/train_adain_gpu.py --data runs/adain_data --minutes 8 --out runs/gpu
+
+Setting: ``configs/adain_round2.yaml`` (identity share and loss, style augmentation,
+held-out scores in TensorBoard) with Huang & Belongie's batch 8 of 256 px crops of images
+resized to 512 on the shorter side, mixed precision (float16 on a GPU, bfloat16 on a CPU),
+the data from the shards in ``--data``; ``--set section.key=value`` overrides apply
+after those. Training stops after ``--minutes`` (``train.max_minutes``: it saves and
+returns) or at ``--steps``.
+
+Writes ``OUT/run/`` (checkpoints, TensorBoard, history), ``OUT/decoder.npz`` (float16,
+what ``experiments/ship_adain_decoder.py --npz`` ships) and ``OUT/metrics.json``: steps,
+steps/s and pairs/s after the first step, and the held-out scores
+(:mod:`arbitrary_nst.heldout`, at ``--eval_size`` px) of the shipped decoder and of the new
+one; prints them.
+"""
+
+import json
+import os
+
+import tensorflow as tf
+from absl import app, flags
+from common import PAIRS
+
+from arbitrary_nst import heldout, pretrained
+from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.config import load_config
+from arbitrary_nst.models.adain import AdaIN
+from arbitrary_nst.train import dtype_policy, train
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("data", "runs/adain_data", "Folder written by pack_adain_data.py.")
+flags.DEFINE_string("out", "runs/adain_gpu", "Folder for the run, decoder and metrics.")
+flags.DEFINE_float("minutes", 8.0, "Training time limit.")
+flags.DEFINE_integer("steps", 160000, "Step limit (the paper's 160k by default).")
+flags.DEFINE_integer("batch_size", 8, "Pairs per step.")
+flags.DEFINE_integer("crop", 256, "Side of the training crops.")
+flags.DEFINE_integer("resize", 512, "Shorter side before cropping.")
+flags.DEFINE_integer("eval_size", 256, "Side of the held-out squares.")
+
+CONFIG = os.path.join(os.path.dirname(__file__), "..", "configs", "adain_round2.yaml")
+
+
+def heldout_lists(folder):
+    """The ``eval.content`` and ``eval.style`` overrides of the held-out files in
+    ``folder`` (named as in :data:`common.PAIRS`)."""
+    paths = [[os.path.join(folder, os.path.basename(pair[kind])) for pair in PAIRS]
+             for kind in (0, 1)]
+    return [f"eval.content=[{','.join(paths[0])}]", f"eval.style=[{','.join(paths[1])}]"]
+
+
+def main(argv):
+    del argv
+    config = load_config(CONFIG, [
+        f"data.content={os.path.join(FLAGS.data, 'content-*.tfrecord')}",
+        f"data.style={os.path.join(FLAGS.data, 'style-*.tfrecord')}",
+        "data.content_exclude=[]", "data.style_exclude=[]",
+        f"data.batch_size={FLAGS.batch_size}", f"data.crop={FLAGS.crop}",
+        f"data.resize={FLAGS.resize}", "train.mixed_precision=true",
+        f"train.max_minutes={FLAGS.minutes}", f"train.steps={FLAGS.steps}",
+        f"checkpoint.dir={os.path.join(FLAGS.out, 'run')}", f"eval.size={FLAGS.eval_size}",
+        *heldout_lists(os.path.join(FLAGS.data, "heldout")), *FLAGS.set])
+    print(f"devices: {[d.name for d in tf.config.list_logical_devices()]}; "
+          f"precision {dtype_policy(config)}", flush=True)
+    result = train(config, progress=True)
+    trained = result["model"]
+    os.makedirs(FLAGS.out, exist_ok=True)
+    decoder_path = os.path.join(FLAGS.out, "decoder.npz")
+    pretrained.save_adain_decoder(trained, decoder_path)
+    shipped = AdaIN()
+    pretrained.load_layer_weights({"decoder": shipped.decoder}, pretrained.ADAIN_DECODER)
+    new = AdaIN()
+    pretrained.load_layer_weights({"decoder": new.decoder}, decoder_path)
+    pairs = heldout.HeldOut(config.eval)
+    seconds = result["seconds_per_step"]
+    metrics = {
+        "steps": result["step"], "steps_trained_now": len(result["losses"]),
+        "steps_per_second": 1.0 / seconds if seconds else None,
+        "pairs_per_second": FLAGS.batch_size / seconds if seconds else None,
+        "batch_size": FLAGS.batch_size, "crop": FLAGS.crop,
+        "precision": dtype_policy(config) or "float32",
+        "heldout_shipped": pairs.evaluate(lambda c, s: shipped.transfer(
+            c, *shipped.style_statistics(s)))[0],
+        "heldout_new": pairs.evaluate(lambda c, s: new.transfer(
+            c, *new.style_statistics(s)))[0]}
+    text = json.dumps(metrics, indent=1)
+    write_atomically(os.path.join(FLAGS.out, "metrics.json"),
+                     lambda f: f.write(text.encode("utf-8")))
+    print(text)
+
+
+if __name__ == "__main__":
+    app.run(main)
