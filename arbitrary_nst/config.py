@@ -59,6 +59,15 @@ class ModelConfig:
 
 
 @dataclasses.dataclass
+class PhaseConfig:
+    """An earlier training phase at other crop sizes: steps up to ``until_step`` (and
+    after the previous phase's) cut ``crop`` px crops of images resized to ``resize``."""
+    until_step: int = setting(1, low=1)
+    crop: int = setting(128, low=16)
+    resize: int = setting(256, low=16)
+
+
+@dataclasses.dataclass
 class DataConfig:
     """Training images (folders, globs or TFRecord shards; any tf.io.gfile path).
 
@@ -68,6 +77,9 @@ class DataConfig:
     e.g. the images held out for evaluation. ``style_augment`` (adain, arbitrary): cut
     the style crops at random scales, mirror them and vary their hue, saturation and
     contrast a little (:func:`arbitrary_nst.data.image_dataset`'s ``augment``).
+    ``phases``: a schedule of crop sizes, e.g. ``[{until_step: 4000, crop: 128, resize:
+    256}]`` trains steps 1-4,000 on 128 px crops and the rest at ``crop``/``resize``
+    (the image sequence carries on across phases, so resuming stays exact).
     """
     content: str = ""
     style: str = ""
@@ -79,6 +91,7 @@ class DataConfig:
     content_exclude: list[str] = list_setting()
     style_exclude: list[str] = list_setting()
     style_augment: bool = False
+    phases: list[PhaseConfig] = list_setting()
 
 
 @dataclasses.dataclass
@@ -192,6 +205,12 @@ def load_config(path, overrides=()):
     if config.data.resize < config.data.crop:
         raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
                           f"data.crop={config.data.crop}")
+    previous = 0
+    for index, phase in enumerate(config.data.phases):
+        if phase.until_step <= previous or phase.resize < phase.crop:
+            raise ConfigError(f"{path}: data.phases[{index}]: expected until_step above "
+                              f"{previous} and resize >= crop, got {dataclasses.asdict(phase)}")
+        previous = phase.until_step
     if len(config.eval.content) != len(config.eval.style):
         raise ConfigError(f"{path}: eval.content has {len(config.eval.content)} images and "
                           f"eval.style {len(config.eval.style)}: expected one style per "
@@ -251,6 +270,11 @@ def _suggestion(key, valid):
 
 def _check_value(field, kind, value, path, dotted):
     expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+    if typing.get_origin(kind) is list and dataclasses.is_dataclass(typing.get_args(kind)[0]):
+        if not isinstance(value, list):
+            raise ConfigError(f"{path}: {dotted}={value!r}: expected a list of mappings")
+        return [_build(typing.get_args(kind)[0], element, path, f"{dotted}[{index}].")
+                for index, element in enumerate(value)]
     if typing.get_origin(kind) is list:
         item = typing.get_args(kind)[0]
         if not isinstance(value, list) or not all(

@@ -5,7 +5,8 @@ a task with
 
 * ``model``: the network (an ``AdaIN`` or ``MultiStyle``), ``variables`` to train and
   ``checkpoint_items`` (the objects a checkpoint stores besides step and optimiser);
-* ``dataset(start)``: batches beginning at element ``start`` (for exact resumption);
+* ``dataset(start, sizes)``: batches beginning at element ``start`` (for exact
+  resumption), of ``sizes = (crop, resize)`` (None: the config's ``data.crop``/``resize``);
 * ``loss(batch)``: ``{"total", ...}`` scalars of one replica's batch;
 * ``preview(batch)``: a ``(N, H, k * W, 3)`` grid of inputs and outputs for TensorBoard.
 
@@ -28,21 +29,22 @@ CONFIG_NAME = "config.yaml"
 STYLES_NAME = "styles.txt"
 
 
-def _images(config, source, exclude, seed_offset, start, augment=False):
-    return data.image_dataset(source, config.data.batch_size, crop=config.data.crop,
-                              resize=config.data.resize, seed=config.data.seed + seed_offset,
-                              exclude=exclude, start=start, augment=augment)
+def _images(config, source, exclude, seed_offset, start, sizes, augment=False):
+    crop, resize = sizes or (config.data.crop, config.data.resize)
+    return data.image_dataset(source, config.data.batch_size, crop=crop, resize=resize,
+                              seed=config.data.seed + seed_offset, exclude=exclude,
+                              start=start, augment=augment)
 
 
 class _PairTask:
     """Trains on random (content crop, style crop) pairs; subclasses set ``model``,
     ``variables`` and ``checkpoint_items`` and say how the model renders a pair."""
 
-    def dataset(self, start):
+    def dataset(self, start, sizes=None):
         config = self.config
         return tf.data.Dataset.zip((
-            _images(config, config.data.content, config.data.content_exclude, 0, start),
-            _images(config, config.data.style, config.data.style_exclude, 1, start,
+            _images(config, config.data.content, config.data.content_exclude, 0, start, sizes),
+            _images(config, config.data.style, config.data.style_exclude, 1, start, sizes,
                     config.data.style_augment)))
 
     def loss(self, batch):
@@ -106,9 +108,10 @@ class MultiStyleTask:
             [image_io.load_image(path, size=config.data.style_size)
              for path in self.style_files])
 
-    def dataset(self, start):
+    def dataset(self, start, sizes=None):
         config, count = self.config, self.model.num_styles
-        content = _images(config, config.data.content, config.data.content_exclude, 0, start)
+        content = _images(config, config.data.content, config.data.content_exclude, 0, start,
+                          sizes)
         first_batch = start // config.data.batch_size
 
         def with_styles(index, images):

@@ -51,6 +51,16 @@ def make_strategy(config):
     return tf.distribute.TPUStrategy(resolver)
 
 
+def phase_at(config, done):
+    """``((crop, resize), end)`` of the ``data.phases`` entry that step ``done + 1``
+    belongs to (``end``: its ``until_step``, the last step it covers), or
+    ``(None, inf)`` past every phase (the config's own ``data.crop``/``resize``)."""
+    for phase in config.data.phases:
+        if done < phase.until_step:
+            return (phase.crop, phase.resize), phase.until_step
+    return None, float("inf")
+
+
 class TrainingError(NSTError):
     """Training cannot go on (e.g. a non-finite loss)."""
 
@@ -153,11 +163,17 @@ def train(config, progress=True, overrides=()):
               if chief else tf.summary.create_noop_writer())
     if chief:
         tasks.write_run_info(config, task, config.checkpoint.dir)
-    start = int(step.numpy()) * config.data.batch_size  # resume the same image sequence
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    iterator = iter(strategy.experimental_distribute_dataset(
-        task.dataset(start).with_options(options)))
+
+    def batches_from(done):
+        """The batches after step ``done`` and the step where their phase ends."""
+        sizes, end = phase_at(config, done)
+        start = done * config.data.batch_size  # resume the same image sequence
+        return iter(strategy.experimental_distribute_dataset(
+            task.dataset(start, sizes).with_options(options))), end
+
+    iterator, phase_end = batches_from(int(step.numpy()))
 
     def replica_step(*batch):
         with tf.GradientTape() as tape:
@@ -206,6 +222,8 @@ def train(config, progress=True, overrides=()):
                     stop.requested = True
                     break
                 started = time.perf_counter()
+                if int(step.numpy()) >= phase_end:
+                    iterator, phase_end = batches_from(int(step.numpy()))
                 batch = next(iterator)
                 save_state()
                 parts = distributed_step(batch)

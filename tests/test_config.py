@@ -2,6 +2,7 @@
 
 import glob
 import os
+import re
 
 import pytest
 
@@ -93,3 +94,15 @@ def test_eval_pairs_must_match(tmp_path):
     path = write(tmp_path, "eval: {content: [a.jpg, b.jpg], style: [c.jpg]}\n")
     with pytest.raises(ConfigError, match="eval.content has 2 images and eval.style 1"):
         load_config(path)
+
+
+@pytest.mark.parametrize("phases,message", [
+    ("[{until_step: 5, crop: 64, resize: 32}]", "data.phases[0]: expected until_step above 0 "
+                                                "and resize >= crop"),
+    ("[{until_step: 5}, {until_step: 5}]", "data.phases[1]: expected until_step above 5"),
+    ("[{until: 5}]", "unknown key data.phases[0].until; did you mean 'until_step'?"),
+    ("4000", "data.phases=4000: expected a list of mappings"),
+])
+def test_bad_phases_are_named(tmp_path, phases, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(write(tmp_path, ""), [f"data.phases={phases}"])

@@ -325,3 +325,31 @@ def test_a_missing_heldout_image_fails_before_training(tiny_config_path):
     with pytest.raises(Exception, match="absent.jpg"):
         train(config, progress=False)
     assert not os.path.exists(root / "missing")
+
+
+def test_phases_switch_crop_size_and_resume_exactly(tiny_config_path):
+    """Steps 1-3 on 32 px crops, then 64 px: an uninterrupted run and one stopped at step
+    2 (inside the first phase) then resumed end with the same weights."""
+    path, root = tiny_config_path
+    phases = "data.phases=[{until_step: 3, crop: 32, resize: 40}]"
+    whole = train(load_config(path, [f"checkpoint.dir={root / 'phases'}", "train.steps=5",
+                                     phases]), progress=False)
+    assert [step for step, _ in whole["losses"]] == [1, 2, 3, 4, 5]
+    parted = root / "phases_resumed"
+    train(load_config(path, [f"checkpoint.dir={parted}", "train.steps=2", phases]),
+          progress=False)
+    resumed = train(load_config(path, [f"checkpoint.dir={parted}", "train.steps=5", phases]),
+                    progress=False)
+    for a, b in zip(whole["model"].decoder.weights, resumed["model"].decoder.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+    saved = load_config(str(parted / "config.yaml"))
+    assert [(p.until_step, p.crop, p.resize) for p in saved.data.phases] == [(3, 32, 40)]
+
+
+def test_phase_at_covers_steps_up_to_until_step(tiny_config_path):
+    from arbitrary_nst.train import phase_at
+    path, _ = tiny_config_path
+    config = load_config(path, ["data.phases=[{until_step: 3, crop: 32, resize: 40}, "
+                                "{until_step: 6, crop: 48, resize: 56}]"])
+    assert [phase_at(config, done) for done in (0, 2, 3, 5, 6)] == [
+        ((32, 40), 3), ((32, 40), 3), ((48, 56), 6), ((48, 56), 6), (None, float("inf"))]
