@@ -4,6 +4,7 @@ Images are float32 NHWC (or HWC) RGB arrays in [0, 1]. The main entry points:
 
 * :func:`arbitrary_nst.stylize` -- one call for every method and control;
 * :func:`arbitrary_nst.interpolation_grid` -- the 4-style bilinear grid;
+* :func:`arbitrary_nst.make_grid` -- rows of images (such as that grid) as one picture;
 * :func:`arbitrary_nst.load_image` / :func:`arbitrary_nst.save_image`;
 * :func:`arbitrary_nst.evaluate_pair` -- content and style losses in a fixed VGG16 space.
 
@@ -22,7 +23,8 @@ __version__ = "0.1.0"
 SAMPLES_DIR = os.path.join(os.path.dirname(__file__), "samples")
 """Folder of the bundled sample content photo and painting."""
 
-_PUBLIC = {"stylize": "control", "interpolation_grid": "control", "load_image": "image_io",
+_PUBLIC = {"stylize": "control", "interpolation_grid": "control", "make_grid": "grid",
+           "load_image": "image_io",
            "save_image": "image_io", "evaluate_pair": "metrics", "NSTError": "errors"}
 
 __all__ = sorted(_PUBLIC) + ["SAMPLES_DIR"]

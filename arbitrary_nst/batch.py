@@ -16,10 +16,9 @@ import dataclasses
 import glob
 import os
 
-import numpy as np
-
 from arbitrary_nst import image_io, progress
 from arbitrary_nst.errors import NSTError, UsageError
+from arbitrary_nst.grid import make_grid
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 DEFAULT_NAME = "{content}__{style}.png"
@@ -146,26 +145,14 @@ def contact_sheet(contents, styles, outputs, load_style_image, cell=256):
 
     Returns float32 ``(cell * (1 + len(contents)), cell * (1 + len(styles)), 3)``.
     """
-    def fit(image):
-        tile = np.ones((cell, cell, 3), np.float32)
-        if image is None:
-            return tile
-        image = image_io.resize_longest(image, cell)
-        top, left = (cell - image.shape[0]) // 2, (cell - image.shape[1]) // 2
-        tile[top:top + image.shape[0], left:left + image.shape[1]] = image
-        return tile
-
     def load(path):
         try:
             return image_io.load_image(path, size=cell)
         except NSTError:
             return None
 
-    header = [fit(None)] + [fit(load_style_image(style)) for style in styles]
-    rows = [np.concatenate(header, axis=1)]
-    for content in contents:
-        cells = [fit(load(content))] + [
-            fit(load(outputs[content, style]) if (content, style) in outputs else None)
-            for style in styles]
-        rows.append(np.concatenate(cells, axis=1))
-    return np.concatenate(rows, axis=0)
+    header = [None] + [load_style_image(style) for style in styles]
+    rows = [header] + [[load(content)] + [load(outputs[content, style])
+                                          if (content, style) in outputs else None
+                                          for style in styles] for content in contents]
+    return make_grid(rows, gap=0, cell=(cell, cell))

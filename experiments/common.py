@@ -89,10 +89,9 @@ PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
 """Photo / painting pairs every method is evaluated on (held out of AdaIN's training)."""
 
 
-def side_by_side(rows):
-    """Stacks rows of images, padding each row on the right to the widest."""
-    width = max(row.shape[1] for row in rows)
-    return np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0))) for r in rows])
+PEER_SIZE = 384
+"""The side of the square the peer's network renders (its ONNX transformer's input);
+``stylize_with`` resizes the result to the requested size."""
 
 
 def peer_stylize(content, style, size):

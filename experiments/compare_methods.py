@@ -29,7 +29,7 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app
-from common import PAIRS, asset, load_settings, peer_stylize, result_path, side_by_side
+from common import PAIRS, PEER_SIZE, asset, load_settings, peer_stylize, result_path
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io, metrics
@@ -98,11 +98,10 @@ def main(argv):
     metrics.write_report(rows + metrics.means_by_method(rows),
                          result_path("compare_methods.md"),
                          result_path("compare_methods.csv"), heading)
-    figure = [np.concatenate([content, image_io.resize(style, *content.shape[:2])]
-                             + [image_io.resize(outputs[(c, s, m)], *content.shape[:2])
-                                for m in settings.methods], axis=1)
+    figure = [[content, style] + [outputs[(c, s, m)] for m in settings.methods]
               for c, content, s, style in pairs]
-    nst.save_image(result_path("compare_methods.png"), side_by_side(figure))
+    nst.save_image(result_path("compare_methods.png"), nst.make_grid(
+        figure, column_labels=["photo", "painting"] + settings.methods))
     lines = ["", "Figure `compare_methods.png`: photo, painting, then "
              + ", ".join(settings.methods) + ".", ""]
     lines += hires_section(settings.hires) + curves_section(pairs, rows, settings)
@@ -112,7 +111,8 @@ def main(argv):
 
 
 def hires_section(size):
-    lines = [f"## {size} px output: arbitrary (native) vs the peer (384 px, upscaled)",
+    lines = [f"## {size} px output: arbitrary (native) vs the peer ({PEER_SIZE} px, "
+             "upscaled)",
              "", "| pair | arbitrary s | peer s | time ratio | content loss ratio | "
              "style loss ratio | sharpness arbitrary | sharpness peer |",
              "|---|---|---|---|---|---|---|---|"]
@@ -132,15 +132,17 @@ def hires_section(size):
             f"{ours_scores['style_loss'] / peer_scores['style_loss']:.2f} | "
             f"{sharpness(ours) / base:.2f} | {sharpness(peer) / base:.2f} |")
         print(lines[-1], flush=True)
-        top, left = (content.shape[0] - 256) // 2, (content.shape[1] - 256) // 2
-        crops.append(np.concatenate([image[top:top + 256, left:left + 256]
-                                     for image in (content, ours, peer)], axis=1))
-    nst.save_image(result_path("compare_methods_hires_crops.png"),
-                   side_by_side(crops))
+        side = min(256, *content.shape[:2])
+        top, left = (content.shape[0] - side) // 2, (content.shape[1] - side) // 2
+        crops.append([image[top:top + side, left:left + side]
+                      for image in (content, ours, peer)])
+    nst.save_image(result_path("compare_methods_hires_crops.png"), nst.make_grid(
+        crops, column_labels=["photo", f"arbitrary {size} px", f"peer {PEER_SIZE} px, "
+                              f"upscaled to {size}"]))
     lines += ["", "Ratios are arbitrary / peer (below 1: faster or lower loss). Sharpness is "
               "relative to the photo's at the same size (1.0 = as much fine detail). Figure "
-              "`compare_methods_hires_crops.png`: central 256 px crops of photo, arbitrary, "
-              "peer."]
+              f"`compare_methods_hires_crops.png`: central {side} px crops of photo, "
+              "arbitrary, peer."]
     return lines
 
 

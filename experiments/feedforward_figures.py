@@ -14,9 +14,8 @@ Usage: python experiments/feedforward_figures.py [--assets ../shared/assets] [--
 
 import dataclasses
 
-import numpy as np
 from absl import app
-from common import asset, load_settings, result_path, side_by_side
+from common import asset, load_settings, result_path
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io
@@ -33,51 +32,42 @@ class Settings:
         "styles/renoir_bal_du_moulin_de_la_galette.jpg"])
 
 
-def tile(grid, gap=4):
-    """``(rows, cols, H, W, 3)`` -> one image with white gaps."""
-    rows, cols, height, width, _ = grid.shape
-    canvas = np.ones((rows * (height + gap) - gap, cols * (width + gap) - gap, 3), np.float32)
-    for i in range(rows):
-        for j in range(cols):
-            canvas[i * (height + gap):i * (height + gap) + height,
-                   j * (width + gap):j * (width + gap) + width] = grid[i, j]
-    return canvas
-
-
 def main(argv):
     del argv
     settings = load_settings(Settings, "feedforward_figures")
     content = nst.load_image(asset("content/cat.jpg"), size=settings.size)
     wave = nst.load_image(asset(settings.corners[0]))
-    strip = [np.concatenate([content] + [nst.stylize(content, [wave], method=method,
-                                                     alpha=alpha)
-                                         for alpha in (0.0, 0.25, 0.5, 0.75, 1.0)], axis=1)
-             for method in ("adain", "arbitrary")]
-    nst.save_image(result_path("alpha_strip.png"), side_by_side(strip))
+    alphas = (0.0, 0.25, 0.5, 0.75, 1.0)
+    strip = [[content] + [nst.stylize(content, [wave], method=method, alpha=alpha)
+                          for alpha in alphas] for method in ("adain", "arbitrary")]
+    nst.save_image(result_path("alpha_strip.png"), nst.make_grid(
+        strip, row_labels=["adain", "arbitrary"],
+        column_labels=["photo"] + [f"alpha {alpha:g}" for alpha in alphas]))
 
     small = nst.load_image(asset("content/chateaudeChambord.jpg"), size=160)
     corners = [nst.load_image(asset(name)) for name in settings.corners]
     for method in ("adain", "arbitrary"):
         grid = nst.interpolation_grid(small, corners, steps=5, method=method)
-        nst.save_image(result_path(f"interpolation_grid_{method}.png"), tile(grid))
+        nst.save_image(result_path(f"interpolation_grid_{method}.png"), nst.make_grid(grid))
 
     plant = nst.load_image(asset("masks/plant.jpg"), size=settings.size)
     mask = nst.load_image(asset("masks/plant_matte.png"), size=settings.size).mean(axis=-1)
     starry = nst.load_image(asset("styles/gogh_starry_night.jpg"))
     rows = []
     for method, style in (("adain", starry), ("arbitrary", starry), ("multistyle", 7)):
-        rows.append(np.concatenate(
-            [plant, nst.stylize(plant, [style], method=method),
-             nst.stylize(plant, [style], method=method, mask=mask),
-             nst.stylize(plant, [style], method=method, preserve_color=True)], axis=1))
-    nst.save_image(result_path("feedforward_controls.png"), side_by_side(rows))
+        rows.append([plant, nst.stylize(plant, [style], method=method),
+                     nst.stylize(plant, [style], method=method, mask=mask),
+                     nst.stylize(plant, [style], method=method, preserve_color=True)])
+    nst.save_image(result_path("feedforward_controls.png"), nst.make_grid(
+        rows, row_labels=["adain", "arbitrary", "multistyle 7"],
+        column_labels=["photo", "stylized", "mask", "colour kept"]))
 
     photo = nst.load_image(asset("content/horse.jpg"), size=160)
     panels = [nst.stylize(photo, [index], method="multistyle") for index in range(0, 24, 3)]
     panels.append(nst.stylize(photo, [3, 12], weights=[0.5, 0.5], method="multistyle"))
     panels = [image_io.resize(p, *panels[0].shape[:2]) for p in [photo] + panels]
     nst.save_image(result_path("multistyle_styles.png"),
-                   tile(np.stack(panels).reshape(2, 5, *panels[0].shape)))
+                   nst.make_grid([panels[:5], panels[5:]]))
 
 
 if __name__ == "__main__":

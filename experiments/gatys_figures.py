@@ -13,12 +13,10 @@ Usage: python experiments/gatys_figures.py [--assets ../shared/assets] [--set si
 import dataclasses
 import json
 
-import numpy as np
 from absl import app
-from common import PAIRS, asset, load_settings, result_path, side_by_side
+from common import PAIRS, asset, load_settings, result_path
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io
 from arbitrary_nst.config import setting
 
 
@@ -43,9 +41,9 @@ def main(argv):
         output = nst.stylize(content, [style], **options)
         print(json.dumps({"content": content_name, "style": style_name,
                           **nst.evaluate_pair(content, style, output)}), flush=True)
-        rows.append(np.concatenate(
-            [content, image_io.resize(style, *content.shape[:2]), output], axis=1))
-    nst.save_image(result_path("gatys_shared_pairs.png"), side_by_side(rows))
+        rows.append([content, style, output])
+    nst.save_image(result_path("gatys_shared_pairs.png"), nst.make_grid(
+        rows, column_labels=["photo", "painting", "gatys"]))
 
     content = nst.load_image(asset("masks/plant.jpg"), size=settings.size)
     mask = nst.load_image(asset("masks/plant_matte.png"), size=settings.size).mean(axis=-1)
@@ -55,7 +53,9 @@ def main(argv):
               nst.stylize(content, [style], preserve_color=True, **options),
               nst.stylize(content, [style], preserve_color=True, color_method="histogram",
                           **options)]
-    nst.save_image(result_path("gatys_controls.png"), np.concatenate(panels, 1))
+    nst.save_image(result_path("gatys_controls.png"), nst.make_grid(
+        [panels], column_labels=["photo", "mask", "colour kept (luminance)",
+                                 "colour kept (histogram)"]))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ import tempfile
 
 import numpy as np
 from absl import app
-from common import asset, load_settings, result_path, run_cli, side_by_side, write_report
+from common import asset, load_settings, result_path, run_cli, write_report
 
 import arbitrary_nst as nst
 from arbitrary_nst import image_io, metrics
@@ -133,7 +133,8 @@ def main(argv):
     write_outputs(rows, settings)
     for size, rows_of_crops in crops.items():
         nst.save_image(result_path(f"style_at_every_size_crops_{size}.png"),
-                       side_by_side(rows_of_crops))
+                       nst.make_grid(rows_of_crops,
+                                     column_labels=["preview"] + settings.modes))
 
 
 def crop_row(outputs, preview, size, settings):
@@ -144,7 +145,7 @@ def crop_row(outputs, preview, size, settings):
                  if mode == "preview" else outputs[size, mode])
         top, left = (int(f * s) for f, s in zip(settings.crop_at, image.shape[:2]))
         pieces.append(np.clip(image[top:top + settings.crop, left:left + settings.crop], 0, 1))
-    return np.concatenate(pieces, axis=1)
+    return pieces
 
 
 def write_outputs(rows, settings):

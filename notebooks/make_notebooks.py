@@ -20,12 +20,9 @@ import arbitrary_nst as nst
 SIZE = int(os.environ.get("NST_SIZE", "384"))
 ASSETS = os.environ.get("NST_ASSETS", os.path.join("..", "tests", "data", "assets"))
 
-def show(*images):
+def show(*images, labels=None):
     # float32 (H, W, 3) images in [0, 1], side by side at the first one's height.
-    height = images[0].shape[0]
-    row = np.concatenate([nst.image_io.resize(im, height, round(im.shape[1] * height / im.shape[0]))
-                          for im in images], axis=1)
-    display(Image.fromarray((np.clip(row, 0, 1) * 255 + 0.5).astype(np.uint8)))
+    display(Image.fromarray(nst.image_io.to_uint8(nst.make_grid([images], column_labels=labels))))
 
 def painting(name):
     # A painting from ASSETS/styles; a missing one is an error naming it.
@@ -72,11 +69,14 @@ corners = [painting(name) for name in ("hokusai_the_great_wave_off_kanagawa.jpg"
                                        "renoir_bal_du_moulin_de_la_galette.jpg")]
 grid = nst.interpolation_grid(content, corners, steps=4, method="arbitrary")
 print(grid.shape)
-for row in grid:
-    show(*row)"""),
+# cell (i, j) weighs the corners (1-u)(1-v), u(1-v), (1-u)v, uv with u = j/3, v = i/3
+steps = [f"{k / 3:.2f}" for k in range(4)]
+picture = nst.make_grid(grid, row_labels=[f"v {v}" for v in steps],
+                        column_labels=[f"u {u}" for u in steps])
+display(Image.fromarray(nst.image_io.to_uint8(picture)))"""),
         ("markdown", "`alpha` from 0 (the photo's own style) to 1 (the painting's):"),
         ("code", """strip = [nst.stylize(content, corners[:1], alpha=a, method="arbitrary") for a in (0.0, 0.25, 0.5, 0.75, 1.0)]
-show(content, *strip)"""),
+show(content, *strip, labels=["photo"] + [f"alpha {a}" for a in (0, 0.25, 0.5, 0.75, 1)])"""),
     ],
     "train_tiny.ipynb": [
         ("markdown", "# Train a tiny model from a config\n\nTrains AdaIN's decoder for a "
