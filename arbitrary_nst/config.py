@@ -16,7 +16,9 @@ import typing
 
 import yaml
 
+from arbitrary_nst import loss_layers
 from arbitrary_nst.errors import NSTError
+from arbitrary_nst.weights import conv_layer_names
 
 
 class ConfigError(NSTError):
@@ -46,6 +48,13 @@ class ModelConfig:
     :meth:`arbitrary_nst.models.adain.AdaIN.loss`). ``init_weights`` (adain): the decoder
     a new run starts from: "" (random, seeded by ``data.seed``), ``shipped`` (the
     package's) or the path of a decoder ``.npz`` (``experiments/ship_adain_decoder.py``).
+
+    Perceptual loss (the names of :class:`arbitrary_nst.optimize.GatysSettings`), empty =
+    the paper's: ``content_layers`` (multistyle, arbitrary; default ``[block3_conv3]``,
+    averaged), ``style_layers`` (default ``[block1_conv2, block2_conv2, block3_conv3,
+    block4_conv3]``, Gram; adain: ``[block1_conv1 ... block4_conv1]``, mean/std, at most
+    as deep as ``block4_conv1``) and ``style_layer_weights`` (one per style layer, default
+    1 each). Layer names are Keras': ``block{b}_conv{c}`` = relu{b}_{c}.
     """
     type: str = setting("adain", choices=("adain", "multistyle", "arbitrary"))
     arch: str = setting("vgg16", choices=("vgg16", "vgg19"))
@@ -56,6 +65,9 @@ class ModelConfig:
     identity_share: float = setting(0.0, low=0.0, high=1.0)
     identity_weight: float = setting(0.0, low=0.0)
     init_weights: str = ""
+    content_layers: list[str] = list_setting()
+    style_layers: list[str] = list_setting()
+    style_layer_weights: list[float] = list_setting()
 
 
 @dataclasses.dataclass
@@ -166,6 +178,7 @@ ONLY_FOR_MODEL_TYPES = {
     "model.identity_share": ("adain",),
     "model.identity_weight": ("adain",),
     "model.init_weights": ("adain",),
+    "model.content_layers": ("multistyle", "arbitrary"),
     "data.style_size": ("multistyle",),
     "data.style_augment": ("adain", "arbitrary"),
     "train.mixed_precision": ("adain", "multistyle"),
@@ -216,7 +229,33 @@ def load_config(path, overrides=()):
                           f"eval.style {len(config.eval.style)}: expected one style per "
                           "content (pairs)")
     check_model_type_keys(config, path)
+    if config.model.identity_weight and not config.model.identity_share:
+        raise ConfigError(f"{path}: model.identity_weight={config.model.identity_weight} "
+                          "weighs reconstructions, but model.identity_share=0 makes none: "
+                          "set model.identity_share (e.g. 0.25)")
+    check_loss_layers(config, path)
     return config
+
+
+def check_loss_layers(config, path):
+    """Raises ConfigError for loss layers that are not convolution layers of the model's
+    VGG (or deeper than AdaIN's encoder), or style layer weights that are not one number
+    >= 0 per style layer."""
+    arch = config.model.arch if config.model.type == "adain" else "vgg16"
+    valid = conv_layer_names(arch)
+    if config.model.type == "adain":
+        valid = valid[:valid.index(loss_layers.ADAIN_DEEPEST) + 1]
+    for key in ("content_layers", "style_layers"):
+        for name in getattr(config.model, key):
+            if name not in valid:
+                raise ConfigError(f"{path}: model.{key}: {name!r} is not a layer the "
+                                  f"{config.model.type} loss can use ({arch}): expected one "
+                                  "of " + ", ".join(valid))
+    _, style, weights = loss_layers.for_model(config.model)
+    if len(weights) != len(style) or any(w < 0 for w in weights):
+        raise ConfigError(f"{path}: model.style_layer_weights={list(weights)}: expected "
+                          f"{len(style)} numbers >= 0, one per style layer "
+                          f"({', '.join(style)})")
 
 
 def load_yaml(path, schema, overrides=()):
@@ -277,10 +316,13 @@ def _check_value(field, kind, value, path, dotted):
                 for index, element in enumerate(value)]
     if typing.get_origin(kind) is list:
         item = typing.get_args(kind)[0]
+        if item is float and isinstance(value, list):
+            value = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                     for v in value]
         if not isinstance(value, list) or not all(
                 isinstance(v, item) and not isinstance(v, bool) for v in value):
             raise ConfigError(f"{path}: {dotted}={value!r}: expected a list of "
-                              + ("strings" if item is str else "integers"))
+                              + {str: "strings", int: "integers", float: "numbers"}[item])
         return value
     if kind is float and isinstance(value, str):
         try:

@@ -18,12 +18,13 @@ import os
 
 import tensorflow as tf
 
-from arbitrary_nst import data, image_io, pretrained
+from arbitrary_nst import data, image_io, loss_layers, pretrained
 from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.config import ConfigError, dump_config, load_config
 from arbitrary_nst.errors import UsageError, WeightsError
 from arbitrary_nst.models.adain import AdaIN
 from arbitrary_nst.models.multistyle import MultiStyle
+from arbitrary_nst.models.perceptual import PerceptualLoss
 
 CONFIG_NAME = "config.yaml"
 STYLES_NAME = "styles.txt"
@@ -34,6 +35,12 @@ def _images(config, source, exclude, seed_offset, start, sizes, augment=False):
     return data.image_dataset(source, config.data.batch_size, crop=crop, resize=resize,
                               seed=config.data.seed + seed_offset, exclude=exclude,
                               start=start, augment=augment)
+
+
+def _perceptual(config, dtype_policy=None):
+    """The :class:`PerceptualLoss` of ``config``'s ``model`` loss keys."""
+    content, style, weights = loss_layers.for_model(config.model)
+    return PerceptualLoss(dtype_policy, content, style, weights)
 
 
 class _PairTask:
@@ -63,7 +70,9 @@ class AdaINTask(_PairTask):
 
     def __init__(self, config, dtype_policy=None):
         self.config = config
-        self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy)
+        _, style_layers, style_layer_weights = loss_layers.for_model(config.model)
+        self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy,
+                           style_layers=style_layers, style_layer_weights=style_layer_weights)
         self.variables = self.model.decoder.trainable_variables
         self.checkpoint_items = {"decoder": self.model.decoder}
         init = config.model.init_weights
@@ -101,7 +110,8 @@ class MultiStyleTask:
             raise ConfigError(f"model.num_styles={config.model.num_styles} but data.style "
                               f"{config.data.style!r} holds {count} style images")
         self.model = MultiStyle(count, config.model.transformer, seed=config.data.seed,
-                                dtype_policy=dtype_policy)
+                                dtype_policy=dtype_policy,
+                                perceptual=_perceptual(config, dtype_policy))
         self.variables = self.model.transformer.trainable_variables
         self.checkpoint_items = {"transformer": self.model.transformer}
         self.targets = self.model.style_targets(
@@ -139,6 +149,7 @@ class ArbitraryTask(_PairTask):
     def __init__(self, config, dtype_policy=None):
         self.config = config
         self.model = pretrained.build_arbitrary()
+        self.model.perceptual = _perceptual(config)
         self.variables = (self.model.predictor.trainable_variables
                           + self.model.transformer.trainable_variables)
         self.checkpoint_items = {"predictor": self.model.predictor,

@@ -4,7 +4,9 @@
 (network, batches and loss: :mod:`arbitrary_nst.tasks`), Adam with the paper's inverse-time
 learning-rate decay, and a ``tf.train.CheckpointManager`` in ``checkpoint.dir``. It resumes
 from the latest checkpoint there (step, optimiser and model), writes TensorBoard scalars
-every ``summary.every_steps`` and content/style/output image grids every
+every ``summary.every_steps`` (``loss/total``; each term raw as ``loss/content``,
+``loss/style``, ``loss/identity`` and times its config weight as ``loss/<term>_weighted``,
+which add up to the total) and content/style/output image grids every
 ``summary.image_every_steps``, the held-out pairs' scores every ``eval.every_steps``
 (:mod:`arbitrary_nst.heldout`), shows a progress bar with steps/s and ETA, and on SIGTERM
 saves a checkpoint and returns cleanly.
@@ -206,6 +208,9 @@ def train(config, progress=True, overrides=()):
         for variable, copy in zip(state, backup):
             variable.assign(copy)
 
+    term_weights = {"content": config.model.content_weight,
+                    "style": config.model.style_weight,
+                    "identity": config.model.identity_weight}
     stop = _Stop()
     previous = signal.signal(signal.SIGTERM, stop)
     losses, step_seconds, skipped_batches = [], [], 0
@@ -249,6 +254,9 @@ def train(config, progress=True, overrides=()):
                 if current % config.summary.every_steps == 0:
                     for name, value in parts.items():
                         tf.summary.scalar(f"loss/{name}", value, step=current)
+                        if name in term_weights:
+                            tf.summary.scalar(f"loss/{name}_weighted",
+                                              term_weights[name] * value, step=current)
                     tf.summary.scalar("learning_rate", schedule(current), step=current)
                 if chief and current % config.summary.image_every_steps == 0:
                     local = tuple(strategy.experimental_local_results(t)[0] for t in batch)

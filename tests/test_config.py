@@ -106,3 +106,38 @@ def test_eval_pairs_must_match(tmp_path):
 def test_bad_phases_are_named(tmp_path, phases, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(write(tmp_path, ""), [f"data.phases={phases}"])
+
+
+@pytest.mark.parametrize("text,overrides,message", [
+    ("model: {type: multistyle}\n", ["model.style_layers=[block6_conv1]"],
+     "model.style_layers: 'block6_conv1' is not a layer the multistyle loss can use (vgg16)"),
+    ("model: {type: adain}\n", ["model.style_layers=[block4_conv2]"],
+     "'block4_conv2' is not a layer the adain loss can use"),
+    ("model: {type: arbitrary}\n", ["model.content_layers=[relu4_2]"],
+     "model.content_layers: 'relu4_2' is not a layer"),
+    ("model: {type: adain}\n", ["model.style_layer_weights=[1, 2]"],
+     "model.style_layer_weights=[1.0, 2.0]: expected 4 numbers >= 0, one per style layer "
+     "(block1_conv1, block2_conv1, block3_conv1, block4_conv1)"),
+    ("model: {type: multistyle}\n", ["model.style_layers=[block1_conv1]",
+                                     "model.style_layer_weights=[-1]"], "expected 1 numbers"),
+    ("model: {type: adain}\n", ["model.content_layers=[block4_conv1]"],
+     "model.content_layers=['block4_conv1'] is not used by model.type='adain'"),
+    ("", ["model.style_layer_weights=[a]"], "expected a list of numbers"),
+])
+def test_bad_loss_layers_are_named(tmp_path, text, overrides, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(write(tmp_path, text), overrides)
+
+
+def test_loss_layers_default_to_each_paper_and_accept_vgg19_for_adain(tmp_path):
+    from arbitrary_nst import loss_layers
+    adain = load_config(write(tmp_path, "model: {type: adain}\n"))
+    assert loss_layers.for_model(adain.model) == (
+        (), ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1"), (1.0,) * 4)
+    multistyle = load_config(write(tmp_path, "model: {type: multistyle}\n"),
+                             ["model.style_layers=[block1_conv1, block5_conv3]",
+                              "model.style_layer_weights=[0.5, 2]"])
+    assert loss_layers.for_model(multistyle.model) == (
+        ("block3_conv3",), ("block1_conv1", "block5_conv3"), (0.5, 2.0))
+    load_config(write(tmp_path, "model: {type: adain, arch: vgg19}\n"),
+                ["model.style_layers=[block3_conv4]"])

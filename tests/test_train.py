@@ -315,6 +315,14 @@ def test_heldout_pairs_and_identity_are_scored_in_tensorboard(tiny_config_path):
     assert 0.0 < tags["heldout/identity_ssim"][0][1] <= 1.0
     assert "heldout/pairs" in tags
     assert all(value > 0 for _, value in tags["loss/identity"])
+    # Raw and weighted terms: the weighted ones are weight x raw and add up to the total.
+    weights = {"content": config.model.content_weight, "style": config.model.style_weight,
+               "identity": 5.0}
+    for (step, total), *terms in zip(tags["loss/total"], *[
+            zip(tags[f"loss/{t}"], tags[f"loss/{t}_weighted"]) for t in weights]):
+        for term, ((_, raw), (_, weighted)) in zip(weights, terms):
+            np.testing.assert_allclose(weighted, weights[term] * raw, rtol=1e-5)
+        np.testing.assert_allclose(sum(w for (_, (_, w)) in terms), total, rtol=1e-4)
 
 
 def test_a_missing_heldout_image_fails_before_training(tiny_config_path):

@@ -6,7 +6,8 @@ style's channel means and standard deviations; a decoder that mirrors the encode
 upsampling, reflection padding, no normalisation layers) turns them back into an image.
 
 Training loss (the paper's): ``L = content_weight * L_c + style_weight * L_s`` with
-``L_c = mse(f(g(t)), t)`` at ``relu4_1`` and ``L_s = sum over relu1_1..relu4_1`` of the
+``L_c = mse(f(g(t)), t)`` at ``relu4_1`` and ``L_s`` the sum over the style layers
+(default relu1_1..relu4_1, each weighted 1; ``style_layers``/``style_layer_weights``) of the
 mean/std loss (:func:`arbitrary_nst.losses.mean_std_loss`), ``t`` the AdaIN target,
 ``g`` the decoder and ``f`` the encoder; ``style_weight`` is 10 in the paper.
 
@@ -19,11 +20,13 @@ import functools
 import tensorflow as tf
 
 from arbitrary_nst import layers, losses
+from arbitrary_nst.loss_layers import ADAIN_DEEPEST, ADAIN_STYLE_LAYERS
 from arbitrary_nst.vgg import shared_extractor
-from arbitrary_nst.weights import BLOCK_DEPTHS
+from arbitrary_nst.weights import BLOCK_DEPTHS, conv_layer_names
 
-ENCODER_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1")
-BOTTLENECK = "block4_conv1"
+ENCODER_LAYERS = ADAIN_STYLE_LAYERS
+"""The paper's style loss layers (relu1_1 ... relu4_1)."""
+BOTTLENECK = ADAIN_DEEPEST
 MARGIN = 32
 """Reflected margin (px) around the content: the encoder's zero padding reaches ~26 px
 into relu4_1's picture (2 + 2*2 + 3*4 + 8 for VGG16's layers up to it), and decoding
@@ -62,19 +65,28 @@ def build_decoder(arch="vgg16", seed=0, dtype_policy=None):
 class AdaIN(tf.Module):
     """The AdaIN network: frozen VGG encoder, AdaIN, trainable decoder.
 
+    ``style_layers`` and ``style_layer_weights`` set the training loss's mean/std style
+    layers (default relu1_1 ... relu4_1, weight 1 each; none deeper than relu4_1).
+
     Attributes:
       encoder: Keras VGG returning ``{layer: features}`` for :data:`ENCODER_LAYERS`.
       decoder: Keras model from :func:`build_decoder`.
     """
 
-    def __init__(self, arch="vgg16", decoder=None, seed=0, dtype_policy=None, name="adain"):
+    def __init__(self, arch="vgg16", decoder=None, seed=0, dtype_policy=None,
+                 style_layers=ENCODER_LAYERS, style_layer_weights=None, name="adain"):
         super().__init__(name=name)
         self.arch = arch
-        self.encoder = shared_extractor(ENCODER_LAYERS, arch, dtype_policy)
+        self.style_layers = tuple(style_layers)
+        self.style_layer_weights = tuple(style_layer_weights or [1.0] * len(style_layers))
+        layer_names = tuple(sorted(set(self.style_layers) | {BOTTLENECK},
+                                   key=conv_layer_names(arch).index))
+        self.encoder = shared_extractor(layer_names, arch, dtype_policy)
         self.decoder = decoder or build_decoder(arch, seed, dtype_policy)
 
     def encode(self, images):
-        """``{layer: float32 features}`` of :data:`ENCODER_LAYERS` for ``(N, H, W, 3)``."""
+        """``{layer: float32 features}`` of the style layers and :data:`BOTTLENECK` for
+        ``(N, H, W, 3)``."""
         return {name: tf.cast(value, tf.float32)
                 for name, value in self.encoder(images).items()}
 
@@ -138,7 +150,7 @@ class AdaIN(tf.Module):
             style_features = self.encode(style[identity_count:])
             style_features = {layer: tf.concat([content_features[layer][:identity_count],
                                                 style_features[layer]], axis=0)
-                              for layer in ENCODER_LAYERS}
+                              for layer in content_features}
         else:
             style_features = self.encode(style)
         target = layers.adain(content_features[BOTTLENECK],
@@ -146,9 +158,9 @@ class AdaIN(tf.Module):
         decoded = self.decoder(target)
         output_features = self.encode(decoded)
         content_loss = losses.content_loss(output_features[BOTTLENECK], target)
-        style_loss = tf.add_n([losses.mean_std_loss(output_features[layer],
-                                                    *losses.mean_std(style_features[layer]))
-                               for layer in ENCODER_LAYERS])
+        style_loss = tf.add_n([weight * losses.mean_std_loss(
+            output_features[layer], *losses.mean_std(style_features[layer]))
+            for layer, weight in zip(self.style_layers, self.style_layer_weights)])
         identity_loss = (tf.reduce_mean(tf.square(255.0 * (decoded[:identity_count]
                                                            - content[:identity_count])))
                          if identity_count else tf.constant(0.0))

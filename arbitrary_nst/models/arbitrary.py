@@ -132,13 +132,16 @@ class ArbitraryStyle(tf.Module):
     Attributes:
       predictor: Keras model from :func:`build_style_predictor`.
       transformer: Keras model from :func:`build_transformer`.
+      perceptual: the training loss, a
+        :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` (default layers unless
+        one is passed).
     """
 
-    def __init__(self, predictor=None, transformer=None, name="arbitrary"):
+    def __init__(self, predictor=None, transformer=None, perceptual=None, name="arbitrary"):
         super().__init__(name=name)
         self.predictor = predictor or build_style_predictor()
         self.transformer = transformer or build_transformer()
-        self.perceptual = PerceptualLoss()
+        self.perceptual = perceptual or PerceptualLoss()
 
     @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32)])
     def style_vector(self, style_images):

@@ -20,7 +20,7 @@ import dataclasses
 import tensorflow as tf
 
 from arbitrary_nst import layers
-from arbitrary_nst.models.perceptual import STYLE_LAYERS, PerceptualLoss
+from arbitrary_nst.models.perceptual import PerceptualLoss
 from arbitrary_nst.tracing import traced_after_first_call
 
 
@@ -91,15 +91,18 @@ class MultiStyle(tf.Module):
     Attributes:
       num_styles: N.
       transformer: Keras model from :func:`build_transformer`.
+      perceptual: the training loss, a
+        :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` (default layers unless
+        one is passed).
     """
 
     def __init__(self, num_styles, shape="paper", transformer=None, seed=0, dtype_policy=None,
-                 name="multistyle"):
+                 perceptual=None, name="multistyle"):
         super().__init__(name=name)
         self.num_styles = num_styles
         self.transformer = transformer or build_transformer(num_styles, shape, seed,
                                                             dtype_policy)
-        self.perceptual = PerceptualLoss(dtype_policy)
+        self.perceptual = perceptual or PerceptualLoss(dtype_policy)
 
     @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([None, None], tf.float32)])
@@ -119,7 +122,8 @@ class MultiStyle(tf.Module):
         ``style_images``: a list of ``(h, w, 3)`` arrays in [0, 1] (sizes may differ).
         """
         grams = [self.perceptual.grams(image[None]) for image in style_images]
-        return {name: tf.concat([g[name] for g in grams], 0) for name in STYLE_LAYERS}
+        return {name: tf.concat([g[name] for g in grams], 0)
+                for name in self.perceptual.style_layers}
 
     def loss(self, content, style_weights, targets, content_weight=1.0, style_weight=1e-3):
         """Training loss for ``content`` ``(N, H, W, 3)`` rendered with ``style_weights``.
@@ -130,5 +134,5 @@ class MultiStyle(tf.Module):
         """
         output = self.stylize(content, style_weights)
         mixed = {name: tf.einsum("ns,sij->nij", style_weights, targets[name])
-                 for name in STYLE_LAYERS}
+                 for name in self.perceptual.style_layers}
         return self.perceptual(output, content, mixed, content_weight, style_weight)
