@@ -201,11 +201,22 @@ def build_parser():
     add_rendering(command("batch", "--content PATH [PATH ...] --style PATH [PATH ...] "
                           "--output FOLDER"), "batch")
     add_rendering(command("video", "--content VIDEO --style PAINTING --output VIDEO"), "video")
-    evaluate = command("evaluate", "--content PHOTO --style PAINTING --stylized IMAGE")
-    group = evaluate.add_argument_group("input")
-    group.add_argument("--content", required=True, metavar="PHOTO")
-    group.add_argument("--style", required=True, metavar="PAINTING")
-    group.add_argument("--stylized", required=True, metavar="IMAGE")
+    evaluate = command("evaluate", "--content PATH --style PATH --stylized IMAGE_OR_FOLDER")
+    group = evaluate.add_argument_group(
+        "input", "one photo, painting and output: one JSON line; files, folders or globs "
+        "with one --stylized folder per method: a report over every pair")
+    group.add_argument("--content", required=True, action="extend", nargs="+",
+                       metavar="PATH")
+    group.add_argument("--style", required=True, action="extend", nargs="+", metavar="PATH")
+    group.add_argument("--stylized", required=True, action="extend", nargs="+",
+                       metavar="IMAGE_OR_FOLDER")
+    group.add_argument("--pairing", choices=("all", "name"), default="all",
+                       help="all: every photo with every painting, outputs named "
+                       "{content}__{style}.png as batch names them; name: photo k with "
+                       "painting k, outputs named after the photo")
+    group = evaluate.add_argument_group("output")
+    group.add_argument("--report", metavar="PREFIX",
+                       help="write PREFIX.md and PREFIX.csv (folders mode)")
     add_common(evaluate)
     evaluate_video = command("evaluate-video", "--content VIDEO --stylized VIDEO")
     group = evaluate_video.add_argument_group("input")
@@ -422,11 +433,28 @@ def video_command(args):
 
 
 def evaluate_command(args):
-    """Runs ``arbitrary-nst evaluate`` and prints one JSON line."""
-    from arbitrary_nst import image_io, metrics
-    scores = metrics.evaluate_pair(*(image_io.load_image(path) for path in
-                                     (args.content, args.style, args.stylized)))
-    print(json.dumps(scores))
+    """Runs ``arbitrary-nst evaluate``: one JSON line for one image, else a Markdown table
+    (and ``--report`` files) over every pair and method (:mod:`arbitrary_nst.evaluation`)."""
+    from arbitrary_nst import evaluation, image_io, metrics
+    single = [args.content, args.style, args.stylized]
+    if all(len(paths) == 1 and os.path.isfile(paths[0]) for paths in single):
+        scores = metrics.evaluate_pair(*(image_io.load_image(paths[0]) for paths in single))
+        print(json.dumps(scores))
+        return
+    rows, problems = evaluation.evaluate_folders(args.content, args.style, args.stylized,
+                                                 args.pairing, args.progress)
+    table = rows + metrics.means_by_method(rows) if rows else []
+    if args.report and rows:
+        metrics.write_report(table, args.report + ".md", args.report + ".csv",
+                             "# Stylized images scored with arbitrary_nst.metrics")
+    print(metrics.markdown_table(table), end="")
+    if args.report and rows:
+        print(f"wrote {args.report}.md and {args.report}.csv")
+    for problem in problems:
+        print(f"arbitrary-nst: skipped: {problem}", file=sys.stderr)
+    if problems or not rows:
+        raise BatchFailed(f"{len(problems)} output(s) missing or unreadable (listed above)"
+                          + ("; nothing was scored" if not rows else ""))
 
 
 def evaluate_video_command(args):

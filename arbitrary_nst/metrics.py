@@ -132,10 +132,16 @@ def score_methods(pairs, methods, warm_up=True):
 
 
 def means_by_method(rows):
-    """Rows averaged per method (``content``/``style`` become ``"mean"``)."""
+    """Rows averaged per method (``content``/``style`` become ``"mean"``; a column
+    holding anything but numbers, such as an empty ``seconds``, stays empty)."""
     methods = list(dict.fromkeys(row["method"] for row in rows))
+
+    def mean(values):
+        numbers = all(isinstance(v, (int, float)) for v in values)
+        return float(np.mean(values)) if numbers else ""
+
     return [{"content": "mean", "style": "mean", "method": method,
-             **{key: float(np.mean([row[key] for row in rows if row["method"] == method]))
+             **{key: mean([row[key] for row in rows if row["method"] == method])
                 for key in COLUMNS[3:]}} for method in methods]
 
 

@@ -1,4 +1,7 @@
-"""Compares the methods that take any style image on the held-out shared pairs.
+"""Compares the methods that take any style image on (photo, painting) pairs: by default
+the held-out shared pairs, or your own (``contents``/``styles`` in the settings, photo k
+with painting k). Exactly the ``methods`` listed run; parts 2 and 3 only when their
+methods are listed.
 
 1. Quality and speed at ``--size`` (256) px: Gatys (100 L-BFGS iterations at half size,
    then 100 at full size), AdaIN (shipped decoder), arbitrary (Ghiasi, imported weights)
@@ -6,12 +9,13 @@
    after a warm-up and the ``arbitrary_nst.metrics`` scores (content, Gram style and
    mean/std style losses, SSIM) per pair and averaged, as Markdown and CSV.
    Figure: photo | painting | one column per method.
-2. High resolution, ``--hires`` (1024) px output: arbitrary (native) next to the peer
-   (which runs at 384 px and upscales with Lanczos): time, losses and sharpness as
+2. With arbitrary and peer listed: high resolution, ``--hires`` (1024) px output:
+   arbitrary (native) next to the peer (whose network runs at 384 px, its output
+   upscaled with Lanczos): time, losses and sharpness as
    ratios from this run. Sharpness = mean absolute Laplacian of the output's luminance
    (high-frequency detail), divided by the same figure for the photo at that size.
-   Figure: the same 256x256 crop of both outputs.
-3. Quality as Gatys iterates (AdaIN's Fig. 3): the content and Gram style loss of Gatys
+   Figure: the same central crop (256 px, or the image's short side) of both outputs.
+3. With gatys listed: quality as Gatys iterates (AdaIN's Fig. 3): the content and Gram style loss of Gatys
    (one level at ``size`` px, L-BFGS) after each of ``curve_iterations``, averaged over
    the pairs, next to the feed-forward methods' averages from part 1.
    Figure ``compare_methods_curves.png`` (needs matplotlib: ``pip install -e .[experiments]``).
@@ -43,10 +47,16 @@ class Settings:
     size: int = setting(256, low=32)  # longest side for the quality table
     hires: int = setting(1024, low=64)  # longest side for the high-resolution comparison
     methods: list[str] = list_setting(["gatys", "adain", "arbitrary", "peer"])
+    # photo k is paired with painting k; paths relative to --assets (or absolute)
+    contents: list[str] = list_setting([content for content, _ in PAIRS])
+    styles: list[str] = list_setting([style for _, style in PAIRS])
     gatys_steps: int = setting(100, low=1)
     gatys_levels: int = setting(2, low=1)
     gatys_coarse_steps: int = setting(100, low=1)
     curve_iterations: list[int] = list_setting([5, 10, 20, 50, 100, 200])
+
+
+METHODS = ("gatys", "adain", "arbitrary", "peer")
 
 
 def run(method, content, style, size, gatys):
@@ -76,10 +86,17 @@ def sharpness(image):
 def main(argv):
     del argv
     settings = load_settings(Settings, "compare_methods")
+    unknown = sorted(set(settings.methods) - set(METHODS))
+    if unknown or len(settings.contents) != len(settings.styles) or not settings.contents:
+        raise SystemExit(f"compare_methods: methods must be among {', '.join(METHODS)} (got "
+                         f"{unknown}) and contents/styles one painting per photo (got "
+                         f"{len(settings.contents)} and {len(settings.styles)})")
     gatys = dict(steps=settings.gatys_steps, levels=settings.gatys_levels,
                  coarse_steps=settings.gatys_coarse_steps)
     pairs = [(os.path.basename(c), nst.load_image(asset(c), size=settings.size),
-              os.path.basename(s), nst.load_image(asset(s))) for c, s in PAIRS]
+              os.path.basename(s), nst.load_image(asset(s)))
+             for c, s in zip(settings.contents, settings.styles)]
+    held_out = list(zip(settings.contents, settings.styles)) == PAIRS
     methods = {name: (lambda content, style, name=name: run(name, content, style,
                                                              settings.size, gatys))
                for name in settings.methods}
@@ -87,11 +104,14 @@ def main(argv):
     for row in rows:
         print(row, flush=True)
     heading = "\n".join([
-        "# Methods compared on the held-out shared pairs", "",
+        "# Methods compared on the held-out shared pairs" if held_out else
+        "# Methods compared on " + ", ".join(f"{c} x {s}" for c, s, in zip(
+            settings.contents, settings.styles)), "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
         f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
-        f"warm-up. The pairs were not in AdaIN's training set. Gatys: "
+        "warm-up. " + ("The pairs were not in AdaIN's training set. " if held_out else "")
+        + "Gatys: "
         f"{settings.gatys_coarse_steps} L-BFGS iterations at each of "
         f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at full "
         "size.", "", f"## {settings.size} px"])
@@ -104,20 +124,23 @@ def main(argv):
         figure, column_labels=["photo", "painting"] + settings.methods))
     lines = ["", "Figure `compare_methods.png`: photo, painting, then "
              + ", ".join(settings.methods) + ".", ""]
-    lines += hires_section(settings.hires) + curves_section(pairs, rows, settings)
+    if {"arbitrary", "peer"} <= set(settings.methods):
+        lines += hires_section(settings.hires, settings)
+    if "gatys" in settings.methods:
+        lines += curves_section(pairs, rows, settings)
     with open(result_path("compare_methods.md"), "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print(open(result_path("compare_methods.md"), encoding="utf-8").read())
 
 
-def hires_section(size):
+def hires_section(size, settings):
     lines = [f"## {size} px output: arbitrary (native) vs the peer ({PEER_SIZE} px, "
              "upscaled)",
              "", "| pair | arbitrary s | peer s | time ratio | content loss ratio | "
              "style loss ratio | sharpness arbitrary | sharpness peer |",
              "|---|---|---|---|---|---|---|---|"]
     crops = []
-    for content_name, style_name in PAIRS:
+    for content_name, style_name in zip(settings.contents, settings.styles):
         content = nst.load_image(asset(content_name), size=size)
         style = nst.load_image(asset(style_name))
         ours, ours_s = timed("arbitrary", content, style, size)

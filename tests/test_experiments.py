@@ -142,3 +142,12 @@ def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
     for decoder in ("heldout_shipped", "heldout_new"):
         assert 0 < metrics[decoder]["identity_ssim"] <= 1 and metrics[decoder]["style_loss"] > 0
     assert os.path.exists(out / "decoder.npz") and os.listdir(out / "run" / "summaries")
+
+
+def test_compare_methods_runs_exactly_the_listed_methods_on_given_pairs(tmp_path):
+    report = run_script("compare_methods", tmp_path, "size=48", "methods=[adain]",
+                        "contents=[content/horse.jpg]", "styles=[styles/gogh_starry_night.jpg]")
+    assert "# Methods compared on content/horse.jpg x styles/gogh_starry_night.jpg" in report
+    rows = [line for line in report.splitlines() if line.startswith("| horse.jpg")]
+    assert rows and all("| adain |" in row for row in rows)
+    assert "peer" not in report and "Gatys' losses" not in report
