@@ -20,7 +20,8 @@ ROOT = os.path.join(os.path.dirname(__file__), "..")
 EXPERIMENTS = os.path.join(ROOT, "experiments")
 SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_video",
            "compare_methods", "feedforward_figures", "gatys_figures", "highres",
-           "quickstart_figure", "style_at_every_size", "benchmark_startup"]
+           "quickstart_figure", "style_at_every_size", "benchmark_startup",
+           "multistyle_tiny_curve"]
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,10 @@ def test_compare_methods_runs_exactly_the_listed_methods_on_given_pairs(tmp_path
     rows = [line for line in report.splitlines() if line.startswith("| horse.jpg")]
     assert rows and all("| adain |" in row for row in rows)
     assert "peer" not in report and "Gatys' losses" not in report
+
+
+def test_multistyle_tiny_curve_tiny(tmp_path):
+    report = run_script("multistyle_tiny_curve", tmp_path, "checkpoints=[2,4]", "size=32")
+    rows = [line for line in report.splitlines() if re.match(r"\| [24] \|", line)]
+    assert len(rows) == 2
+    assert os.path.exists(tmp_path / "multistyle_tiny_curve.png")
