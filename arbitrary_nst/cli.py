@@ -129,7 +129,8 @@ def add_rendering(parser, kind):
                              "encoder-decoder (Huang & Belongie); multistyle: 26 built-in "
                              "styles (Dumoulin); gatys: optimisation; hub: a TF Hub module")
     method.add_argument("--checkpoint", metavar="RUN_DIR", help="adain / multistyle / "
-                        "arbitrary: a training run to use instead of the shipped weights")
+                        "arbitrary: a training run to use instead of the shipped weights "
+                        "(adain: or a decoder .npz)")
     method.add_argument("--hub_module", metavar="PATH_OR_HANDLE",
                         help="hub: a SavedModel called as module(content, style)[0]")
     controls = parser.add_argument_group("controls")
@@ -234,7 +235,7 @@ def build_parser():
     group = export.add_argument_group("model")
     group.add_argument("--method", default="arbitrary", choices=("arbitrary", "adain"))
     group.add_argument("--checkpoint", metavar="RUN_DIR", help="a training run instead of "
-                       "the shipped weights")
+                       "the shipped weights (adain: or a decoder .npz)")
     group.add_argument("--output", required=True, metavar="FOLDER")
     add_common(export)
     shards = command("make-shards", "--input FOLDER --output PREFIX")

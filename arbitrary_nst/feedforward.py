@@ -30,6 +30,7 @@ is rendered in tiles overlapping by ``options["tile_overlap"]`` with whole-image
 import collections
 import functools
 import hashlib
+import os
 
 import numpy as np
 import tensorflow as tf
@@ -60,11 +61,14 @@ def tiling_for(content, options, default_tile_size=tiling.TILE_SIZE):
 
 
 def load(options, method, shipped):
-    """The model of ``options["checkpoint"]`` (a training run of ``method``) or the shipped
-    one (``shipped()``), with ``options["upsampling"]``."""
+    """The model of ``options["checkpoint"]`` (a training run of ``method``, or for adain
+    a decoder ``.npz``) or the shipped one (``shipped()``), with ``options["upsampling"]``."""
     checkpoint = options.get("checkpoint")
-    model = (load_run(checkpoint, method, tf.train.latest_checkpoint(checkpoint))
-             if checkpoint else shipped())
+    if checkpoint and os.path.isfile(checkpoint):
+        version = os.path.getmtime(checkpoint)
+    else:
+        version = checkpoint and tf.train.latest_checkpoint(checkpoint)
+    model = load_run(checkpoint, method, version) if checkpoint else shipped()
     upsampling = options.get("upsampling", "nearest")
     if upsampling not in UPSAMPLINGS:
         raise UsageError(f"upsampling {upsampling!r}: expected one of {', '.join(UPSAMPLINGS)}")
@@ -73,7 +77,8 @@ def load(options, method, shipped):
 
 @functools.lru_cache(maxsize=4)
 def load_run(run_dir, method, latest):
-    """The model of a training run, kept while its ``latest`` checkpoint is the same."""
+    """The model of a training run (or decoder file), kept while its ``latest`` checkpoint
+    (or modification time) is the same."""
     del latest  # part of the cache key only: a new checkpoint loads anew
     return tasks.load_model(run_dir, method)
 

@@ -213,12 +213,22 @@ def check_resume(config, task, run_dir):
 
 
 def load_model(run_dir, expected_type):
-    """The trained model of a run directory, restored from its latest checkpoint.
+    """The trained model of a run directory, restored from its latest checkpoint; for
+    ``adain``, ``run_dir`` may instead be a decoder ``.npz`` (from
+    ``experiments/ship_adain_decoder.py`` or ``train_adain_gpu.py``).
 
     Raises:
-      WeightsError: no checkpoint or no ``config.yaml`` there.
-      UsageError: the run trained a different model type.
+      WeightsError: no checkpoint or no ``config.yaml`` there, or a decoder file that does
+        not fit.
+      UsageError: the run trained a different model type, or a file for another method.
     """
+    if os.path.isfile(run_dir):
+        if expected_type != "adain" or not run_dir.endswith(".npz"):
+            raise UsageError(f"{run_dir}: a file is accepted only as an AdaIN decoder .npz; "
+                             f"for {expected_type} give a training run folder")
+        model = AdaIN()
+        pretrained.load_layer_weights({"decoder": model.decoder}, run_dir)
+        return model
     config_path = os.path.join(run_dir, CONFIG_NAME)
     latest = tf.train.latest_checkpoint(run_dir)
     if not latest or not os.path.exists(config_path):

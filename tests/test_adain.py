@@ -2,6 +2,7 @@
 the shipped decoder, blending and masks in feature space."""
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from arbitrary_nst import feedforward, image_io, losses, pretrained
@@ -131,3 +132,17 @@ def test_identity_training_brings_the_photo_back(content64):
 
     history = [float(step()) for _ in range(15)]
     assert history[-1] < 0.7 * history[0], history
+
+
+def test_a_decoder_npz_renders_like_the_shipped_decoder(content64, style64):
+    """``checkpoint=`` a decoder file (what ship_adain_decoder.py and the GPU script
+    write) loads it; the shipped file itself gives the shipped output; other methods and
+    other files are refused."""
+    from arbitrary_nst import control, tasks
+    from arbitrary_nst.errors import UsageError
+    shipped = control.stylize(content64, [style64], method="adain")
+    from_file = control.stylize(content64, [style64], method="adain",
+                                checkpoint=pretrained.ADAIN_DECODER)
+    np.testing.assert_allclose(from_file, shipped, atol=1e-5)
+    with pytest.raises(UsageError, match="only as an AdaIN decoder .npz"):
+        tasks.load_model(pretrained.ADAIN_DECODER, "multistyle")

@@ -21,7 +21,7 @@ EXPERIMENTS = os.path.join(ROOT, "experiments")
 SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_video",
            "compare_methods", "feedforward_figures", "gatys_figures", "highres",
            "quickstart_figure", "style_at_every_size", "benchmark_startup",
-           "multistyle_tiny_curve"]
+           "multistyle_tiny_curve", "adain_decoder_report"]
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +159,13 @@ def test_multistyle_tiny_curve_tiny(tmp_path):
     rows = [line for line in report.splitlines() if re.match(r"\| [24] \|", line)]
     assert len(rows) == 2
     assert os.path.exists(tmp_path / "multistyle_tiny_curve.png")
+
+
+def test_adain_decoder_report_tiny(tmp_path):
+    report = run_script("adain_decoder_report", tmp_path, "size=48", "crop=16",
+                        "decoders=[shipped]")
+    rows = [line for line in report.splitlines() if line.startswith("| shipped |")
+            or line.startswith("| arbitrary (yardstick) |")]
+    assert len(rows) == 2
+    for name in ("adain_decoder_alpha.png", "adain_decoder_crops.png"):
+        assert os.path.exists(tmp_path / name)

@@ -1,0 +1,102 @@
+"""Compares AdaIN decoders on the held-out pairs at the size users render: the before and
+after table of a decoder round, the alpha strips and 2x crops.
+
+  python experiments/adain_decoder_report.py --set "decoders=[runs/round1.npz, shipped]"
+
+For each decoder (a ``.npz`` from ``experiments/ship_adain_decoder.py`` /
+``train_adain_gpu.py``, a training run folder, or ``shipped``) and each held-out pair
+(``experiments/common.PAIRS``), the photo at ``size`` px (long side) is stylized as
+``arbitrary-nst stylize --method adain`` does, and scored with
+:func:`arbitrary_nst.metrics.evaluate_pair` (content loss, Gram style loss, SSIM of the
+luminance); the ``arbitrary`` model is scored the same way as the yardstick. ``alpha 0
+SSIM``: the luminance SSIM of the ``--alpha 0`` output against the photo (1 = the photo
+comes back).
+
+Settings: configs/experiments/adain_decoder_report.yaml. Writes
+experiments/results/adain_decoder_report.md, adain_decoder_alpha.png (per decoder, the alpha
+strip on the first pair) and adain_decoder_crops.png (central crops at 2x).
+"""
+
+import dataclasses
+import os
+
+import numpy as np
+import tensorflow as tf
+from absl import app
+from common import PAIRS, asset, load_settings, result_path, write_report
+
+import arbitrary_nst as nst
+from arbitrary_nst import image_io, metrics
+from arbitrary_nst.config import list_setting, setting
+
+ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/adain_decoder_report.yaml."""
+    decoders: list[str] = list_setting(["shipped"])
+    size: int = setting(512, low=32)
+    crop: int = setting(192, low=16)
+
+
+def render_function(decoder):
+    """``(content, style, alpha) -> image`` with ``decoder`` (see the module doc), as
+    ``arbitrary-nst stylize --method adain [--checkpoint DECODER]`` renders."""
+    options = {} if decoder == "shipped" else {"checkpoint": decoder}
+    return lambda content, style, alpha: nst.stylize(content, [style], method="adain",
+                                                     alpha=alpha, **options)
+
+
+def luminance_ssim(image, reference):
+    return float(tf.image.ssim(image_io.rgb_to_yiq(image)[..., :1],
+                               image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
+
+
+def main(argv):
+    del argv
+    settings = load_settings(Settings, "adain_decoder_report")
+    pairs = [(nst.load_image(asset(c), size=settings.size), nst.load_image(asset(s)))
+             for c, s in PAIRS]
+    lines = ["# AdaIN decoders on the held-out pairs", "",
+             f"Photos at {settings.size} px (long side), paintings as loaded, "
+             "`arbitrary_nst.metrics` scores (lower losses: closer), luminance SSIM to the "
+             "photo at alpha 1 and at alpha 0; means over the pairs "
+             + ", ".join(f"{os.path.basename(c)} x {os.path.basename(s)}" for c, s in PAIRS)
+             + ".", "",
+             "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 |",
+             "|---|---|---|---|---|"]
+    strips, crops = [], []
+    models = [(name, render_function(name)) for name in settings.decoders]
+    models.append(("arbitrary (yardstick)", lambda content, style, alpha: nst.stylize(
+        content, [style], method="arbitrary", alpha=alpha)))
+    for name, render in models:
+        scores, identity = [], []
+        for index, (content, style) in enumerate(pairs):
+            outputs = {alpha: np.clip(render(content, style, alpha), 0, 1) for alpha in ALPHAS}
+            scores.append(metrics.evaluate_pair(content, style, outputs[1.0]))
+            identity.append(luminance_ssim(outputs[0.0], content))
+            if index == 0:
+                strips.append([content] + [outputs[a] for a in ALPHAS])
+                side = settings.crop // 2
+                top, left = content.shape[0] // 2 - side // 2, content.shape[1] // 2 - side // 2
+                crops.append([image_io.resize(image[top:top + side, left:left + side],
+                                              settings.crop, settings.crop)
+                              for image in (content, outputs[1.0])])
+        mean = {key: np.mean([s[key] for s in scores]) for key in scores[0]}
+        lines.append(f"| {name} | {mean['content_loss']:.4g} | {mean['style_loss']:.4g} | "
+                     f"{mean['ssim']:.3f} | {np.mean(identity):.3f} |")
+        print(lines[-1], flush=True)
+    labels = [name for name, _ in models]
+    nst.save_image(result_path("adain_decoder_alpha.png"), nst.make_grid(
+        strips, row_labels=labels,
+        column_labels=["photo"] + [f"alpha {alpha:g}" for alpha in ALPHAS]))
+    nst.save_image(result_path("adain_decoder_crops.png"), nst.make_grid(
+        crops, row_labels=labels, column_labels=["photo, 2x", "alpha 1, 2x"]))
+    lines += ["", "Figures: `adain_decoder_alpha.png` (the alpha strip of the first pair "
+              "per model), `adain_decoder_crops.png` (its central crop, enlarged 2x)."]
+    write_report("adain_decoder_report.md", lines)
+
+
+if __name__ == "__main__":
+    app.run(main)
