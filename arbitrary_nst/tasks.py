@@ -212,8 +212,9 @@ def check_resume(config, task, run_dir):
                               f"{NEW_FOLDER}")
 
 
-def load_model(run_dir, expected_type):
-    """The trained model of a run directory, restored from its latest checkpoint; for
+def load_model(run_dir, expected_type, step=None):
+    """The trained model of a run directory, restored from its latest checkpoint (or the
+    one saved at ``step``); for
     ``adain``, ``run_dir`` may instead be a decoder ``.npz`` (from
     ``experiments/ship_adain_decoder.py`` or ``train_adain_gpu.py``).
 
@@ -231,6 +232,10 @@ def load_model(run_dir, expected_type):
         return model
     config_path = os.path.join(run_dir, CONFIG_NAME)
     latest = tf.train.latest_checkpoint(run_dir)
+    if step is not None:
+        latest = os.path.join(run_dir, f"ckpt-{step}")
+        if not tf.io.gfile.exists(latest + ".index"):
+            raise WeightsError(f"{run_dir}: no checkpoint of step {step} (ckpt-{step}.index)")
     if not latest or not os.path.exists(config_path):
         raise WeightsError(f"{run_dir}: expected a training run directory with {CONFIG_NAME} "
                            "and checkpoints (from arbitrary-nst train)")

@@ -1,7 +1,7 @@
 """Replaces the shipped AdaIN decoder with a trained one, only if it is better on the
 held-out pairs.
 
-  python experiments/ship_adain_decoder.py --run runs/adain_round2
+  python experiments/ship_adain_decoder.py --run runs/adain_round2 [--step N]
   python experiments/ship_adain_decoder.py --npz runs/adain_gpu/decoder.npz
 
 Scores the shipped decoder and the candidate (a training run's latest checkpoint, or a
@@ -25,8 +25,13 @@ from arbitrary_nst.models.adain import AdaIN
 FLAGS = flags.FLAGS
 flags.DEFINE_string("run", None, "Training run directory (its latest checkpoint).")
 flags.DEFINE_string("npz", None, "A decoder .npz instead of --run.")
+flags.DEFINE_integer("step", None, "With --run: the checkpoint of this step (default the "
+                     "latest).")
 flags.DEFINE_integer("size", 256, "Side of the held-out squares.")
 flags.DEFINE_bool("force", False, "Ship even if the candidate is not better on both.")
+flags.DEFINE_string("output", None, "Write the candidate here instead of the package "
+                    "(a decoder .npz for --checkpoint or adain_decoder_report.py); no "
+                    "comparison needed.")
 
 
 def main(argv):
@@ -34,11 +39,16 @@ def main(argv):
     if bool(FLAGS.run) == bool(FLAGS.npz):
         sys.exit("ship_adain_decoder.py: error: give one of --run or --npz")
     if FLAGS.run:
-        candidate, source = tasks.load_model(FLAGS.run, "adain"), \
-            tf.train.latest_checkpoint(FLAGS.run)
+        candidate = tasks.load_model(FLAGS.run, "adain", FLAGS.step)
+        source = (f"{FLAGS.run}/ckpt-{FLAGS.step}" if FLAGS.step is not None
+                  else tf.train.latest_checkpoint(FLAGS.run))
     else:
         candidate, source = AdaIN(), FLAGS.npz
         pretrained.load_layer_weights({"decoder": candidate.decoder}, FLAGS.npz)
+    if FLAGS.output:
+        pretrained.save_adain_decoder(candidate, FLAGS.output)
+        print(f"wrote {FLAGS.output} from {source}")
+        return
     pairs = heldout.HeldOut(EvalConfig(content=[asset(c) for c, _ in PAIRS],
                                        style=[asset(s) for _, s in PAIRS], size=FLAGS.size))
     scores = {name: pairs.evaluate(lambda c, s, m=model: m.transfer(

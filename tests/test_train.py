@@ -361,3 +361,16 @@ def test_phase_at_covers_steps_up_to_until_step(tiny_config_path):
                                 "{until_step: 6, crop: 48, resize: 56}]"])
     assert [phase_at(config, done) for done in (0, 2, 3, 5, 6)] == [
         ((32, 40), 3), ((32, 40), 3), ((48, 56), 6), ((48, 56), 6), (None, float("inf"))]
+
+
+def test_load_model_of_a_given_step(tiny_config_path):
+    from arbitrary_nst import tasks
+    from arbitrary_nst.errors import WeightsError
+    path, root = tiny_config_path
+    run_dir = root / "steps"
+    train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=20"]), progress=False)
+    early, latest = (tasks.load_model(str(run_dir), "adain", step) for step in (10, None))
+    assert any(np.abs(a.numpy() - b.numpy()).max() > 0
+               for a, b in zip(early.decoder.weights, latest.decoder.weights))
+    with pytest.raises(WeightsError, match="no checkpoint of step 11"):
+        tasks.load_model(str(run_dir), "adain", 11)
