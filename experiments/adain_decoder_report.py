@@ -53,6 +53,16 @@ def luminance_ssim(image, reference):
                                image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
 
 
+def decoder_scores(render, pairs):
+    """Means over ``pairs`` of :func:`arbitrary_nst.metrics.evaluate_pair` at alpha 1
+    (``content_loss``, ``style_loss``, ``ssim``) and ``alpha0_ssim``."""
+    rows = [dict(metrics.evaluate_pair(content, style, render(content, style, 1.0)),
+                 alpha0_ssim=luminance_ssim(render(content, style, 0.0), content))
+            for content, style in pairs]
+    return {key: float(np.mean([row[key] for row in rows]))
+            for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim")}
+
+
 def main(argv):
     del argv
     settings = load_settings(Settings, "adain_decoder_report")
@@ -67,26 +77,23 @@ def main(argv):
              "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 |",
              "|---|---|---|---|---|"]
     strips, crops = [], []
-    models = [(name, render_function(name)) for name in settings.decoders]
+    models = [(os.path.basename(os.path.normpath(name)), render_function(name))
+              for name in settings.decoders]
     models.append(("arbitrary (yardstick)", lambda content, style, alpha: nst.stylize(
         content, [style], method="arbitrary", alpha=alpha)))
     for name, render in models:
-        scores, identity = [], []
-        for index, (content, style) in enumerate(pairs):
-            outputs = {alpha: np.clip(render(content, style, alpha), 0, 1) for alpha in ALPHAS}
-            scores.append(metrics.evaluate_pair(content, style, outputs[1.0]))
-            identity.append(luminance_ssim(outputs[0.0], content))
-            if index == 0:
-                strips.append([content] + [outputs[a] for a in ALPHAS])
-                side = settings.crop // 2
-                top, left = content.shape[0] // 2 - side // 2, content.shape[1] // 2 - side // 2
-                crops.append([image_io.resize(image[top:top + side, left:left + side],
-                                              settings.crop, settings.crop)
-                              for image in (content, outputs[1.0])])
-        mean = {key: np.mean([s[key] for s in scores]) for key in scores[0]}
+        mean = decoder_scores(render, pairs)
         lines.append(f"| {name} | {mean['content_loss']:.4g} | {mean['style_loss']:.4g} | "
-                     f"{mean['ssim']:.3f} | {np.mean(identity):.3f} |")
+                     f"{mean['ssim']:.3f} | {mean['alpha0_ssim']:.3f} |")
         print(lines[-1], flush=True)
+        content, style = pairs[0]
+        outputs = {alpha: np.clip(render(content, style, alpha), 0, 1) for alpha in ALPHAS}
+        strips.append([content] + [outputs[a] for a in ALPHAS])
+        side = settings.crop // 2
+        top, left = content.shape[0] // 2 - side // 2, content.shape[1] // 2 - side // 2
+        crops.append([image_io.resize(image[top:top + side, left:left + side],
+                                      settings.crop, settings.crop)
+                      for image in (content, outputs[1.0])])
     labels = [name for name, _ in models]
     nst.save_image(result_path("adain_decoder_alpha.png"), nst.make_grid(
         strips, row_labels=labels,

@@ -1,37 +1,43 @@
 """Replaces the shipped AdaIN decoder with a trained one, only if it is better on the
-held-out pairs.
+held-out pairs at the size users render.
 
   python experiments/ship_adain_decoder.py --run runs/adain_round2 [--step N]
   python experiments/ship_adain_decoder.py --npz runs/adain_gpu/decoder.npz
+  python experiments/ship_adain_decoder.py --run runs/adain_round2 --output round2.npz
 
-Scores the shipped decoder and the candidate (a training run's latest checkpoint, or a
-decoder ``.npz`` from ``experiments/train_adain_gpu.py``) on the held-out pairs of
-``experiments/common.PAIRS`` (:mod:`arbitrary_nst.heldout`, ``--size`` px squares, float32)
-and prints both. The candidate is written to arbitrary_nst/pretrained/adain_vgg16_decoder.npz
-(float16) only when both its content loss and its Gram style loss are lower than the
-shipped decoder's (``--force`` ships it anyway); otherwise the script exits 1.
+The candidate is a training run's latest checkpoint (or the one of ``--step``), or a
+decoder ``.npz`` from ``experiments/train_adain_gpu.py``. Both it and the shipped decoder
+stylize the held-out pairs of ``experiments/common.PAIRS`` at ``--size`` px (long side) as
+``arbitrary-nst stylize --method adain`` does, scored by
+:func:`arbitrary_nst.metrics.evaluate_pair`; the luminance SSIM of the ``--alpha 0`` output
+against the photo is printed too. The candidate is written to
+arbitrary_nst/pretrained/adain_vgg16_decoder.npz (float16) only when both its mean content
+loss and its mean Gram style loss are lower than the shipped decoder's (``--force`` ships
+it anyway); otherwise the script exits 1. ``--output FILE`` only exports the candidate as
+a decoder ``.npz`` (for ``--checkpoint FILE`` or ``adain_decoder_report.py``).
 """
 
+import os
 import sys
+import tempfile
 
 import tensorflow as tf
 from absl import app, flags
+from adain_decoder_report import decoder_scores, render_function
 from common import PAIRS, asset
 
-from arbitrary_nst import heldout, pretrained, tasks
-from arbitrary_nst.config import EvalConfig
+import arbitrary_nst as nst
+from arbitrary_nst import pretrained, tasks
 from arbitrary_nst.models.adain import AdaIN
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("run", None, "Training run directory (its latest checkpoint).")
-flags.DEFINE_string("npz", None, "A decoder .npz instead of --run.")
 flags.DEFINE_integer("step", None, "With --run: the checkpoint of this step (default the "
                      "latest).")
-flags.DEFINE_integer("size", 256, "Side of the held-out squares.")
+flags.DEFINE_string("npz", None, "A decoder .npz instead of --run.")
+flags.DEFINE_integer("size", 512, "Long side of the held-out photos.")
 flags.DEFINE_bool("force", False, "Ship even if the candidate is not better on both.")
-flags.DEFINE_string("output", None, "Write the candidate here instead of the package "
-                    "(a decoder .npz for --checkpoint or adain_decoder_report.py); no "
-                    "comparison needed.")
+flags.DEFINE_string("output", None, "Only write the candidate here as a decoder .npz.")
 
 
 def main(argv):
@@ -49,14 +55,17 @@ def main(argv):
         pretrained.save_adain_decoder(candidate, FLAGS.output)
         print(f"wrote {FLAGS.output} from {source}")
         return
-    pairs = heldout.HeldOut(EvalConfig(content=[asset(c) for c, _ in PAIRS],
-                                       style=[asset(s) for _, s in PAIRS], size=FLAGS.size))
-    scores = {name: pairs.evaluate(lambda c, s, m=model: m.transfer(
-        c, *m.style_statistics(s)))[0] for name, model in (("shipped", pretrained.adain()),
-                                                           ("candidate", candidate))}
-    for name, means in scores.items():
+    pairs = [(nst.load_image(asset(c), size=FLAGS.size), nst.load_image(asset(s)))
+             for c, s in PAIRS]
+    with tempfile.TemporaryDirectory() as folder:
+        candidate_file = os.path.join(folder, "candidate.npz")
+        pretrained.save_adain_decoder(candidate, candidate_file)
+        results = {name: decoder_scores(render_function(decoder), pairs)
+                   for name, decoder in (("shipped", "shipped"),
+                                         ("candidate", candidate_file))}
+    for name, means in results.items():
         print(f"{name:9s} " + "  ".join(f"{key} {value:.4g}" for key, value in means.items()))
-    better = all(scores["candidate"][key] < scores["shipped"][key]
+    better = all(results["candidate"][key] < results["shipped"][key]
                  for key in ("content_loss", "style_loss"))
     if not (better or FLAGS.force):
         sys.exit("not shipped: the candidate is not lower on both held-out content_loss and "
