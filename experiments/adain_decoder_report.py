@@ -38,6 +38,7 @@ class Settings:
     decoders: list[str] = list_setting(["shipped"])
     size: int = setting(512, low=32)
     crop: int = setting(192, low=16)
+    figure_height: int = setting(200, low=16)  # height of each alpha-strip cell
 
 
 def render_function(decoder):
@@ -96,7 +97,7 @@ def main(argv):
                       for image in (content, outputs[1.0])])
     labels = [name for name, _ in models]
     nst.save_image(result_path("adain_decoder_alpha.png"), nst.make_grid(
-        strips, row_labels=labels,
+        strips, height=settings.figure_height, row_labels=labels,
         column_labels=["photo"] + [f"alpha {alpha:g}" for alpha in ALPHAS]))
     nst.save_image(result_path("adain_decoder_crops.png"), nst.make_grid(
         crops, row_labels=labels, column_labels=["photo, 2x", "alpha 1, 2x"]))

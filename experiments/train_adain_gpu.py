@@ -61,6 +61,7 @@ def main(argv):
         "data.content_exclude=[]", "data.style_exclude=[]",
         f"data.batch_size={FLAGS.batch_size}", f"data.crop={FLAGS.crop}",
         f"data.resize={FLAGS.resize}", "train.mixed_precision=true",
+        "model.init_weights=shipped", "data.phases=[]",
         f"train.max_minutes={FLAGS.minutes}", f"train.steps={FLAGS.steps}",
         f"checkpoint.dir={os.path.join(FLAGS.out, 'run')}", f"eval.size={FLAGS.eval_size}",
         *heldout_lists(os.path.join(FLAGS.data, "heldout")), *FLAGS.set])

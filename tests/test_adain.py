@@ -115,12 +115,12 @@ def test_identity_samples_use_their_own_content_as_style(content64, style64):
 
 
 def test_identity_training_brings_the_photo_back(content64):
-    """A few steps on reconstructions alone make the shipped decoder's alpha=0 output
-    closer to the photo (pixel mean squared error on the 0..255 scale)."""
+    """A few steps on reconstructions alone bring a fresh decoder's alpha=0 output closer
+    to the photo (pixel mean squared error on the 0..255 scale)."""
+    tf.keras.utils.set_random_seed(0)
     model = AdaIN()
-    pretrained.load_layer_weights({"decoder": model.decoder}, pretrained.ADAIN_DECODER)
     content = tf.constant(image_io.resize(content64, 48, 64)[None])
-    optimizer = tf.keras.optimizers.Adam(1e-4)
+    optimizer = tf.keras.optimizers.Adam(1e-3)
 
     @tf.function
     def step():
@@ -130,8 +130,8 @@ def test_identity_training_brings_the_photo_back(content64):
         optimizer.apply_gradients(zip(tape.gradient(parts["total"], variables), variables))
         return parts["identity"]
 
-    history = [float(step()) for _ in range(15)]
-    assert history[-1] < 0.7 * history[0], history
+    history = [float(step()) for _ in range(20)]
+    assert np.mean(history[-3:]) < 0.5 * history[0], history
 
 
 def test_a_decoder_npz_renders_like_the_shipped_decoder(content64, style64):
