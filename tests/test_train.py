@@ -374,3 +374,15 @@ def test_load_model_of_a_given_step(tiny_config_path):
                for a, b in zip(early.decoder.weights, latest.decoder.weights))
     with pytest.raises(WeightsError, match="no checkpoint of step 11"):
         tasks.load_model(str(run_dir), "adain", 11)
+
+
+def test_heldout_pairs_are_scored_for_the_arbitrary_model_too(tiny_config_path):
+    path, root = tiny_config_path
+    config = load_config(path, [
+        f"checkpoint.dir={root / 'heldout_arbitrary'}", "model.type=arbitrary",
+        "train.steps=2", "eval.every_steps=2", "summary.every_steps=2",
+        f"eval.content=[{CONTENT_PATH}]", f"eval.style=[{STYLE_PATH}]", "eval.size=48"])
+    train(config, progress=False)
+    tags = scalar_tags(root / "heldout_arbitrary" / "summaries")
+    assert [step for step, _ in tags["heldout/style_loss"]] == [2]
+    assert 0.0 < tags["heldout/identity_ssim"][0][1] <= 1.0
