@@ -144,15 +144,13 @@ class AdaIN(tf.Module):
         unweighted (``identity`` is 0 without reconstructions) and their weighted sum.
         """
         content_features = self.encode(content)
-        if identity_count and identity_count >= (style.shape[0] or identity_count + 1):
+        others = style[identity_count:]
+        if others.shape[0] == 0:
             style_features = content_features  # the whole batch reconstructs
-        elif identity_count:
-            style_features = self.encode(style[identity_count:])
-            style_features = {layer: tf.concat([content_features[layer][:identity_count],
-                                                style_features[layer]], axis=0)
-                              for layer in content_features}
         else:
-            style_features = self.encode(style)
+            style_features = {layer: tf.concat([content_features[layer][:identity_count],
+                                                features], axis=0)
+                              for layer, features in self.encode(others).items()}
         target = layers.adain(content_features[BOTTLENECK],
                               *losses.mean_std(style_features[BOTTLENECK]))
         decoded = self.decoder(target)
