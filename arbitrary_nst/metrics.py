@@ -41,6 +41,13 @@ COLUMNS = ("content", "style", "method", "seconds", "content_loss", "style_loss"
            "style_loss_mean_std", "ssim")
 
 
+def luminance_ssim(image, reference):
+    """SSIM of the luminance of ``image`` against that of ``reference`` (both ``(H, W, 3)``
+    in [0, 1], same size), ``tf.image.ssim``'s default 11x11 window; a Python float."""
+    return float(tf.image.ssim(image_io.rgb_to_yiq(image)[..., :1],
+                               image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
+
+
 def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
     """Content and style losses of ``stylized`` (see module doc).
 
@@ -65,8 +72,7 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
         out[layer], losses.gram_matrix(ref_style[layer])) for layer in STYLE_LAYERS])
     mean_std_loss = tf.add_n([layer_weight * losses.mean_std_loss(
         out[layer], *losses.mean_std(ref_style[layer])) for layer in STYLE_LAYERS])
-    ssim = tf.image.ssim(image_io.rgb_to_yiq(stylized)[..., :1],
-                         image_io.rgb_to_yiq(content)[..., :1], max_val=1.0)
+    ssim = luminance_ssim(stylized, content)
     return {"content_loss": float(content_loss), "style_loss": float(style_loss),
             "style_loss_mean_std": float(mean_std_loss), "ssim": float(ssim)}
 

@@ -21,7 +21,6 @@ import dataclasses
 import os
 
 import numpy as np
-import tensorflow as tf
 from absl import app
 from common import PAIRS, asset, load_settings, result_path, write_report
 
@@ -49,16 +48,11 @@ def render_function(decoder):
                                                      alpha=alpha, **options)
 
 
-def luminance_ssim(image, reference):
-    return float(tf.image.ssim(image_io.rgb_to_yiq(image)[..., :1],
-                               image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
-
-
 def decoder_scores(render, pairs):
     """Means over ``pairs`` of :func:`arbitrary_nst.metrics.evaluate_pair` at alpha 1
     (``content_loss``, ``style_loss``, ``ssim``) and ``alpha0_ssim``."""
     rows = [dict(metrics.evaluate_pair(content, style, render(content, style, 1.0)),
-                 alpha0_ssim=luminance_ssim(render(content, style, 0.0), content))
+                 alpha0_ssim=metrics.luminance_ssim(render(content, style, 0.0), content))
             for content, style in pairs]
     return {key: float(np.mean([row[key] for row in rows]))
             for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim")}
