@@ -212,9 +212,11 @@ def load_config(path, overrides=()):
 
     Raises:
       ConfigError: unreadable file, bad YAML, unknown key, wrong type or range, a key
-        the model type does not use (:data:`ONLY_FOR_MODEL_TYPES`), unpaired eval images.
+        the model type does not use (:data:`ONLY_FOR_MODEL_TYPES`) or another key makes
+        unused (:func:`check_dependent_keys`), unpaired eval images.
     """
     config = load_yaml(path, ExperimentConfig, overrides)
+    check_model_type_keys(config, path)
     if config.data.resize < config.data.crop:
         raise ConfigError(f"{path}: data.resize={config.data.resize} is smaller than "
                           f"data.crop={config.data.crop}")
@@ -228,13 +230,29 @@ def load_config(path, overrides=()):
         raise ConfigError(f"{path}: eval.content has {len(config.eval.content)} images and "
                           f"eval.style {len(config.eval.style)}: expected one style per "
                           "content (pairs)")
-    check_model_type_keys(config, path)
+    check_dependent_keys(config, path)
+    check_loss_layers(config, path)
+    return config
+
+
+def check_dependent_keys(config, path):
+    """Raises ConfigError for a key set away from its default that another key's value
+    makes unused: an identity weight without reconstructions, a TPU address without the
+    TPU strategy, held-out settings without held-out pairs."""
+    defaults = ExperimentConfig()
     if config.model.identity_weight and not config.model.identity_share:
         raise ConfigError(f"{path}: model.identity_weight={config.model.identity_weight} "
                           "weighs reconstructions, but model.identity_share=0 makes none: "
                           "set model.identity_share (e.g. 0.25)")
-    check_loss_layers(config, path)
-    return config
+    if config.distribute.tpu != defaults.distribute.tpu and config.distribute.strategy != "tpu":
+        raise ConfigError(f"{path}: distribute.tpu={config.distribute.tpu!r} is only used with "
+                          f"distribute.strategy=tpu (this config has "
+                          f"{config.distribute.strategy!r})")
+    for key in ("size", "every_steps"):
+        value = getattr(config.eval, key)
+        if value != getattr(defaults.eval, key) and not config.eval.content:
+            raise ConfigError(f"{path}: eval.{key}={value} is only used with held-out pairs: "
+                              "set eval.content and eval.style, or remove it")
 
 
 def check_loss_layers(config, path):

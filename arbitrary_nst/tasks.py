@@ -22,6 +22,7 @@ from arbitrary_nst import data, image_io, loss_layers, pretrained
 from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.config import ConfigError, dump_config, load_config
 from arbitrary_nst.errors import UsageError, WeightsError
+from arbitrary_nst.models import arbitrary
 from arbitrary_nst.models.adain import AdaIN
 from arbitrary_nst.models.multistyle import MultiStyle
 from arbitrary_nst.models.perceptual import PerceptualLoss
@@ -45,7 +46,8 @@ def _perceptual(config, dtype_policy=None):
 
 class _PairTask:
     """Trains on random (content crop, style crop) pairs; subclasses set ``model``,
-    ``variables`` and ``checkpoint_items`` and say how the model renders a pair."""
+    ``variables`` and ``checkpoint_items`` and say how the model scores a batch and
+    renders a pair."""
 
     def dataset(self, start, sizes=None):
         config = self.config
@@ -54,13 +56,8 @@ class _PairTask:
             _images(config, config.data.style, config.data.style_exclude, 1, start, sizes,
                     config.data.style_augment)))
 
-    def loss(self, batch):
-        content, style = batch
-        return self.model.loss(content, style, content_weight=self.config.model.content_weight,
-                               style_weight=self.config.model.style_weight)
-
     def preview(self, batch):
-        content, style = batch
+        content, style = batch[:2]
         return tf.concat([content, style, self.render(content, style)], axis=2)
 
 
@@ -154,6 +151,18 @@ class ArbitraryTask(_PairTask):
                           + self.model.transformer.trainable_variables)
         self.checkpoint_items = {"predictor": self.model.predictor,
                                  "transformer": self.model.transformer}
+
+    def dataset(self, start, sizes=None):
+        """(content, style, the style's :func:`predictor_input`) batches: the predictor's
+        antialiased resize runs in tf.data, so the step compiles with ``train.xla``."""
+        return super().dataset(start, sizes).map(
+            lambda content, style: (content, style, arbitrary.predictor_input(style)))
+
+    def loss(self, batch):
+        content, style, style_input = batch
+        return self.model.loss(content, style, content_weight=self.config.model.content_weight,
+                               style_weight=self.config.model.style_weight,
+                               style_input=style_input)
 
     def render(self, content, style):
         return self.model.stylize(content, self.model.style_vector(style))

@@ -106,7 +106,9 @@ def train(config, progress=True, overrides=()):
       ``{"step": last step, "losses": [(step, total loss) for each step run now],
       "model": the trained model, "skipped_batches": batches dropped for a non-finite
       loss, "seconds_per_step": median wall time of the steps after the first (which
-      traces the graph), None if fewer than 2 ran}``.
+      traces the graph), None if fewer than 2 ran, "step_function": the tf.function of
+      one training step (jit-compiled with ``train.xla``; for profiling or inspection;
+      None for a run already at ``train.steps``)}``.
 
     Raises:
       TrainingError: a non-finite loss with ``train.on_nonfinite: stop`` (the default):
@@ -155,7 +157,7 @@ def train(config, progress=True, overrides=()):
                           f"more, or {tasks.NEW_FOLDER}")
     if config.train.steps == resumed:
         return {"step": resumed, "losses": [], "model": task.model, "skipped_batches": 0,
-                "seconds_per_step": None, "trained": False}
+                "seconds_per_step": None, "trained": False, "step_function": None}
     # Every worker takes part in saving (it runs collectives); only the chief's copy is
     # kept, the others write to a scratch folder that is removed at the end.
     save_dir = config.checkpoint.dir if chief else tempfile.mkdtemp(prefix="nst-worker-")
@@ -286,6 +288,7 @@ def train(config, progress=True, overrides=()):
             shutil.rmtree(save_dir, ignore_errors=True)
     return {"step": int(step.numpy()), "losses": losses, "model": task.model,
             "skipped_batches": skipped_batches, "trained": True,
+            "step_function": distributed_step,
             "seconds_per_step": float(np.median(step_seconds[1:])) if len(step_seconds) > 1
             else None}
 

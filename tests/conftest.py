@@ -14,6 +14,23 @@ TEST_ASSETS = os.path.join(os.path.dirname(__file__), "data", "assets")
 (see its SOURCES.md): the suite needs nothing outside the repository."""
 
 
+def summary_tags(folder):
+    """``{tag: [(step, value)]}`` of the TensorBoard event files in ``folder``: a float
+    for scalars, an image summary's ``(width, height)`` in pixels."""
+    import tensorflow as tf
+    tags = {}
+    for name in os.listdir(folder):
+        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                array = tf.make_ndarray(value.tensor)
+                plugin = value.metadata.plugin_data.plugin_name
+                tags.setdefault(value.tag, []).append(
+                    (event.step, float(array) if plugin == "scalars"
+                     else (int(array[0]), int(array[1])) if plugin == "images" else None))
+    return tags
+
+
 @pytest.fixture(scope="session")
 def content64():
     """The sample photo, 64 px on the longest side: float32 (48, 64, 3) in [0, 1]."""

@@ -1,10 +1,13 @@
-"""Every key of the ``model`` and ``data`` sections is honoured by every model type or
-refused: walking the schema, a non-default value either changes what the task builds or
-trains on (its loss on a fixed batch, its variables, its batches) or is a one-line
-ConfigError naming the key and the model type.
+"""Every key of every config section is honoured by every model type or refused.
 
-The other sections (train, distribute, checkpoint, summary, eval) are read by the one
-trainer for every model type alike; tests/test_train.py checks them."""
+Walking the schema for each model type: a non-default ``model`` or ``data`` value either
+changes what the task builds or trains on (its loss on a fixed batch, its variables, its
+batches) or is a one-line ConfigError naming the key and the model type. The trainer's
+sections (train, distribute, checkpoint, summary, eval) are walked by training a few
+steps with every key changed at once, each key checked by what it alone controls (the
+steps run, the logged learning rate, the checkpoints kept, the summaries' steps, the
+held-out image size, the compute dtype, the step's XLA compilation, the strategy's
+variables, a skipped NaN batch, a stop by the clock), or refused."""
 
 import dataclasses
 import os
@@ -15,7 +18,7 @@ import tensorflow as tf
 
 from arbitrary_nst import tasks
 from arbitrary_nst.config import ConfigError, ExperimentConfig, load_config
-from conftest import TEST_ASSETS
+from conftest import TEST_ASSETS, summary_tags
 
 TYPES = ("adain", "multistyle", "arbitrary")
 NON_DEFAULT = {
@@ -45,10 +48,10 @@ NON_DEFAULT = {
 }
 
 
-def keys():
-    """``section.key`` of every field of the model and data sections."""
+def keys(sections=("model", "data")):
+    """``section.key`` of every field of ``sections``."""
     defaults = ExperimentConfig()
-    return [f"{section}.{field.name}" for section in ("model", "data")
+    return [f"{section}.{field.name}" for section in sections
             for field in dataclasses.fields(getattr(defaults, section))]
 
 
@@ -113,3 +116,112 @@ def test_every_model_and_data_key_is_honoured_or_refused(config_file, model_type
             continue
         assert differs(reference, fingerprinted), f"{key}={value!r} changed nothing for " \
                                                   f"{model_type}"
+
+
+TRAINER_SECTIONS = ("train", "distribute", "checkpoint", "summary", "eval")
+ONE_CHOICE = {"train.optimizer"}  # adam is the only choice: no other value to set
+
+
+def poison_second_loss(monkeypatch):
+    """Makes the second loss evaluation of the next task NaN (a bad batch)."""
+    make_task = tasks.make_task
+
+    def poisoned_task(*args, **kwargs):
+        task = make_task(*args, **kwargs)
+        loss, calls = task.loss, tf.Variable(0)
+
+        def poisoned(batch):
+            parts = loss(batch)
+            calls.assign_add(1)
+            bad = tf.where(tf.equal(calls, 2), float("nan"), 1.0)
+            return {**parts, "total": parts["total"] * bad}
+
+        task.loss = poisoned
+        return task
+
+    monkeypatch.setattr(tasks, "make_task", poisoned_task)
+
+
+def compute_dtypes(model):
+    """The compute dtypes of the layers of the Keras networks that ``model`` holds."""
+    networks = [v for v in vars(model).values() if isinstance(v, tf.keras.Model)]
+    return {layer.compute_dtype for network in networks for layer in network.layers}
+
+
+def checkpoints(folder):
+    return sorted(int(name.split("-")[1].split(".")[0]) for name in os.listdir(folder)
+                  if name.startswith("ckpt-") and name.endswith(".index"))
+
+
+@pytest.mark.parametrize("model_type", TYPES)
+def test_every_trainer_key_is_honoured_or_refused(config_file, tmp_path, monkeypatch,
+                                                  model_type):
+    from arbitrary_nst import run_record
+    from arbitrary_nst.train import train
+    base = base_overrides(model_type) + ["data.resize=40", "data.crop=32", "train.steps=2"]
+    reference = train(load_config(config_file, base + [f"checkpoint.dir={tmp_path / 'a'}"]),
+                      progress=False)
+    assert reference["step"] == 2 and checkpoints(tmp_path / "a") == [2]
+    assert not summary_tags(tmp_path / "a" / "summaries")
+    assert "bfloat16" not in compute_dtypes(reference["model"])
+
+    pair = [os.path.join(TEST_ASSETS, "content", "cat.jpg")]
+    changed = {
+        "train.learning_rate": 0.01, "train.learning_rate_decay": 0.5, "train.steps": 3,
+        "train.mixed_precision": "true", "train.xla": "true", "train.on_nonfinite": "skip",
+        "distribute.strategy": "mirrored",
+        "checkpoint.dir": tmp_path / "b", "checkpoint.every_steps": 1, "checkpoint.keep": 2,
+        "summary.every_steps": 1, "summary.image_every_steps": 2,
+        "eval.content": pair, "eval.style": [os.path.join(TEST_ASSETS, "styles",
+                                                          "gogh_starry_night.jpg")],
+        "eval.size": 32, "eval.every_steps": 3}
+    separate = {"train.max_minutes", "distribute.tpu"}  # checked below, on their own
+    assert set(keys(TRAINER_SECTIONS)) == set(changed) | separate | ONE_CHOICE, \
+        "a new trainer key needs a value and a check here"
+    overrides = base + [f"{key}={value}".replace("'", "") for key, value in changed.items()]
+    refused = set()
+    while True:  # drop the keys this model type refuses, each refusal one line naming it
+        try:
+            load_config(config_file, overrides)
+            break
+        except ConfigError as error:
+            [key] = [key for key in changed if f" {key}=" in str(error)]
+            assert "\n" not in str(error)
+            refused.add(key)
+            overrides = [o for o in overrides if not o.startswith(key + "=")]
+    assert refused == {"adain": set(), "arbitrary": {"train.mixed_precision"},
+                       "multistyle": {"eval.content", "eval.style", "eval.size",
+                                      "eval.every_steps"}}[model_type]
+    poison_second_loss(monkeypatch)
+    result = train(load_config(config_file, overrides), progress=False)
+    monkeypatch.undo()
+    tags = summary_tags(tmp_path / "b" / "summaries")
+    assert result["step"] == 3  # train.steps; the NaN batch was skipped (on_nonfinite)
+    assert result["skipped_batches"] == 1
+    np.testing.assert_allclose([value for _, value in tags["learning_rate"]],
+                               [0.01 / (1 + 0.5 * step) for step in (1, 2, 3)], rtol=1e-6)
+    assert [step for step, _ in tags["loss/total"]] == [1, 2, 3]  # summary.every_steps
+    assert [step for step, _ in tags["inputs_and_output"]] == [2]  # image_every_steps
+    assert checkpoints(tmp_path / "b") == [2, 3]  # checkpoint dir, every_steps, keep
+    assert result["step_function"]._jit_compile is True  # train.xla
+    variable = (result["model"].decoder if model_type == "adain" else result["model"]
+                .transformer).trainable_variables[0]
+    assert isinstance(variable.value, tf.distribute.DistributedValues)  # distribute.strategy
+    if "train.mixed_precision" not in refused:
+        assert "bfloat16" in compute_dtypes(result["model"])
+    if "eval.content" not in refused:  # the pairs, their size, every_steps
+        assert [(step, size) for step, size in tags["heldout/pairs"]] == [(3, (128, 32))]
+
+    # train.max_minutes: the clock stops a resumed run before its first step.
+    stopped = train(load_config(config_file, base + [f"checkpoint.dir={tmp_path / 'a'}",
+                                                     "train.steps=5",
+                                                     "train.max_minutes=1e-9"]),
+                    progress=False)
+    assert stopped["step"] == 2 and run_record.read(tmp_path / "a")[-1]["outcome"] == "stopped"
+    # distribute.tpu: only with the TPU strategy; with it, no TPU here is a clear error.
+    with pytest.raises(ConfigError, match="distribute.tpu='local' is only used with "
+                                          "distribute.strategy=tpu"):
+        load_config(config_file, base + ["distribute.tpu=local"])
+    with pytest.raises(ConfigError, match="no TPU reachable .distribute.tpu='local'"):
+        train(load_config(config_file, base + ["distribute.strategy=tpu",
+                                               "distribute.tpu=local"]), progress=False)

@@ -16,7 +16,7 @@ import pytest
 from arbitrary_nst import image_io
 from arbitrary_nst.config import ConfigError, load_config
 from arbitrary_nst.train import train
-from conftest import CONTENT_PATH, STYLE_PATH
+from conftest import CONTENT_PATH, STYLE_PATH, summary_tags
 
 
 @pytest.fixture(scope="module")
@@ -285,20 +285,6 @@ def test_resuming_with_another_network_is_one_line_naming_both(tiny_config_path)
                                  "train.steps=4"]), progress=False)
 
 
-def scalar_tags(folder):
-    """``{tag: [(step, value)]}`` of the TensorBoard event files in ``folder``."""
-    import tensorflow as tf
-    tags = {}
-    for name in os.listdir(folder):
-        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                tags.setdefault(value.tag, []).append(
-                    (event.step, float(tf.make_ndarray(value.tensor))
-                     if value.metadata.plugin_data.plugin_name == "scalars" else None))
-    return tags
-
-
 def test_heldout_pairs_and_identity_are_scored_in_tensorboard(tiny_config_path):
     path, root = tiny_config_path
     config = load_config(path, [
@@ -307,7 +293,7 @@ def test_heldout_pairs_and_identity_are_scored_in_tensorboard(tiny_config_path):
         f"eval.content=[{CONTENT_PATH}]", f"eval.style=[{STYLE_PATH}]", "eval.size=48",
         "model.identity_share=0.5", "model.identity_weight=5", "model.init_weights=shipped"])
     train(config, progress=False)
-    tags = scalar_tags(root / "heldout" / "summaries")
+    tags = summary_tags(root / "heldout" / "summaries")
     for metric in ("content_loss", "style_loss", "style_loss_mean_std", "ssim",
                    "identity_ssim"):
         steps = [step for step, _ in tags[f"heldout/{metric}"]]
@@ -383,6 +369,6 @@ def test_heldout_pairs_are_scored_for_the_arbitrary_model_too(tiny_config_path):
         "train.steps=2", "eval.every_steps=2", "summary.every_steps=2",
         f"eval.content=[{CONTENT_PATH}]", f"eval.style=[{STYLE_PATH}]", "eval.size=48"])
     train(config, progress=False)
-    tags = scalar_tags(root / "heldout_arbitrary" / "summaries")
+    tags = summary_tags(root / "heldout_arbitrary" / "summaries")
     assert [step for step, _ in tags["heldout/style_loss"]] == [2]
     assert 0.0 < tags["heldout/identity_ssim"][0][1] <= 1.0

