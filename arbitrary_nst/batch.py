@@ -12,6 +12,8 @@
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
 
+import collections
+import concurrent.futures
 import dataclasses
 import glob
 import os
@@ -106,30 +108,60 @@ def run_batch(contents, styles, folder, render, load_style, size, template=DEFAU
         except NSTError as exc:
             failures.append((style, str(exc)))
     outputs, skipped = {}, 0
-    with progress.progress_bar(len(names), "batch", show_progress, unit="image") as bar:
-        for content in contents:
-            todo = [s for s in styles if s in loaded and (overwrite or not os.path.exists(
-                names[content, s]))]
+    writing = collections.deque()  # (pair, path, future) of outputs being written
+
+    def settle(limit):
+        """Waits for the oldest writes until at most ``limit`` are pending."""
+        while len(writing) > limit:
+            pair, path, future = writing.popleft()
+            try:
+                future.result()
+                outputs[pair] = path
+            except NSTError as exc:
+                failures.append((f"{pair[0]} x {pair[1]}", str(exc)))
+
+    def todo_of(content):
+        return [s for s in styles if s in loaded and (overwrite or not os.path.exists(
+            names[content, s]))]
+
+    # Reading the next photo and writing outputs run in threads while TensorFlow renders
+    # (both release the GIL); at most two outputs wait to be written.
+    with progress.progress_bar(len(names), "batch", show_progress, unit="image") as bar, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=2) as threads:
+        reads = {}
+
+        def read(content):
+            if content not in reads and todo_of(content):
+                reads[content] = threads.submit(image_io.load_image, content, size=size)
+
+        for index, content in enumerate(contents):
+            todo = todo_of(content)
             for style in styles:
                 if style in loaded and style not in todo:
                     outputs[content, style] = names[content, style]
                     skipped += 1
             image = None
             if todo:
+                read(content)
                 try:
-                    image = image_io.load_image(content, size=size)
+                    image = reads.pop(content).result()
                 except NSTError as exc:
                     failures.append((content, str(exc)))
+            if index + 1 < len(contents):
+                read(contents[index + 1])
             for style in todo:
                 if image is not None:
                     try:
-                        image_io.save_image(names[content, style],
-                                            render(image, loaded[style]))
-                        outputs[content, style] = names[content, style]
+                        output = render(image, loaded[style])
+                        writing.append(((content, style), names[content, style],
+                                        threads.submit(image_io.save_image,
+                                                       names[content, style], output)))
+                        settle(2)
                     except NSTError as exc:
                         failures.append((f"{content} x {style}", str(exc)))
                 bar.update(1)
             bar.update(len(styles) - len(todo))
+        settle(0)
     return BatchResult(outputs, skipped, failures, loaded)
 
 

@@ -531,8 +531,27 @@ def main(args):
 
 
 def run():
-    """Console-script entry point."""
-    app.run(main, flags_parser=parse)
+    """Console-script entry point.
+
+    Once the command has returned (outputs written and renamed, summaries flushed), the
+    process ends with ``os._exit`` after flushing the output streams and the log: the
+    interpreter's and TensorFlow's teardown adds ~0.8 s on a 2-core CPU (as long as a
+    512 px render) and nothing a finished command needs. An uncaught exception still
+    ends the normal way, with its traceback.
+    """
+    try:
+        app.run(main, flags_parser=parse)
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pylogging.shutdown()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
