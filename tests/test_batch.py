@@ -99,3 +99,27 @@ def test_batch_takes_style_indices_for_multistyle(tmp_path):
     first, second = (image_io.load_image(tmp_path / "out" / n)
                      for n in ("red__3.png", "red__12.png"))
     assert np.abs(first - second).mean() > 0.02
+
+
+def test_run_batch_writes_every_pair_and_reports_a_failed_write(tmp_path):
+    """Outputs are written in threads while the next pair renders: each holds its own
+    pair's render, and a write that fails is listed without stopping the others."""
+    make_inputs(tmp_path)
+    contents = batch.expand_inputs([str(tmp_path / "photos")], "--content")
+    factors = {"dim": 0.25, "bright": 0.75, "broken": None}
+
+    def render(image, factor):
+        return image * factor if factor else image[..., :2]  # 2 channels: cannot be saved
+
+    out = tmp_path / "out"
+    result = batch.run_batch(contents, list(factors), str(out), render=render,
+                             load_style=factors.get, size=32, show_progress=False)
+    assert [(pair, "expected an (H, W, 3) image" in message)
+            for pair, message in result.failures] == [
+        (f"{content} x broken", True) for content in contents]
+    assert sorted(os.listdir(out)) == ["blue__bright.png", "blue__dim.png",
+                                       "red__bright.png", "red__dim.png"]
+    assert len(result.outputs) == 4
+    for (content, style), path in result.outputs.items():
+        expected = image_io.load_image(content, size=32) * factors[style]
+        np.testing.assert_allclose(image_io.load_image(path), expected, atol=1 / 255)
