@@ -4,17 +4,21 @@ held-out pairs at the size users render.
   python experiments/ship_adain_decoder.py --run runs/adain_round2 [--step N]
   python experiments/ship_adain_decoder.py --npz runs/adain_gpu/decoder.npz
   python experiments/ship_adain_decoder.py --run runs/adain_round2 --output round2.npz
+  python experiments/ship_adain_decoder.py --run runs/adain_round3 --average_steps 500,600,700
 
-The candidate is a training run's latest checkpoint (or the one of ``--step``), or a
-decoder ``.npz`` from ``experiments/train_adain_gpu.py``. Both it and the shipped decoder
-stylize the held-out pairs of ``experiments/common.PAIRS`` at ``--size`` px (long side) as
-``arbitrary-nst stylize --method adain`` does, scored by
-:func:`arbitrary_nst.metrics.evaluate_pair`; the luminance SSIM of the ``--alpha 0`` output
-against the photo is printed too. The candidate is written to
-arbitrary_nst/pretrained/adain_vgg16_decoder.npz (float16) only when both its mean content
-loss and its mean Gram style loss are lower than the shipped decoder's (``--force`` ships
-it anyway); otherwise the script exits 1. ``--output FILE`` only exports the candidate as
-a decoder ``.npz`` (for ``--checkpoint FILE`` or ``adain_decoder_report.py``).
+The candidate is a training run's latest checkpoint (or the one of ``--step``), the mean
+of the decoder weights of several of its checkpoints (``--average_steps``: checkpoint
+averaging, as Vaswani et al. 2017 averaged their last checkpoints; with batches of 4 the
+held-out scores swing from one checkpoint to the next), or a decoder ``.npz`` from
+``experiments/train_adain_gpu.py``. Both it and the shipped decoder stylize the held-out
+pairs of ``experiments/common.PAIRS`` at ``--size`` px (long side) as ``arbitrary-nst
+stylize --method adain`` does, scored by :func:`arbitrary_nst.metrics.evaluate_pair`; the
+luminance SSIM of the ``--alpha 0`` output against the photo is printed too. The
+candidate is written to arbitrary_nst/pretrained/adain_vgg16_decoder.npz (float16) only
+when both its mean content loss and its mean Gram style loss are lower than the shipped
+decoder's (``--force`` ships it anyway); otherwise the script exits 1. ``--output FILE``
+only exports the candidate as a decoder ``.npz`` (for ``--checkpoint FILE`` or
+``adain_decoder_report.py``).
 """
 
 import os
@@ -34,17 +38,33 @@ FLAGS = flags.FLAGS
 flags.DEFINE_string("run", None, "Training run directory (its latest checkpoint).")
 flags.DEFINE_integer("step", None, "With --run: the checkpoint of this step (default the "
                      "latest).")
+flags.DEFINE_list("average_steps", None, "With --run: the mean of the decoder weights of "
+                  "the checkpoints of these steps (comma-separated).")
 flags.DEFINE_string("npz", None, "A decoder .npz instead of --run.")
 flags.DEFINE_integer("size", 512, "Long side of the held-out photos.")
 flags.DEFINE_bool("force", False, "Ship even if the candidate is not better on both.")
 flags.DEFINE_string("output", None, "Only write the candidate here as a decoder .npz.")
 
 
+def average_decoders(models):
+    """The first of ``models`` (AdaIN) with each decoder weight replaced by its mean over
+    all of them."""
+    for weights in zip(*(model.decoder.weights for model in models)):
+        weights[0].assign(tf.add_n([tf.convert_to_tensor(w) for w in weights])
+                          / len(weights))
+    return models[0]
+
+
 def main(argv):
     del argv
     if bool(FLAGS.run) == bool(FLAGS.npz):
         sys.exit("ship_adain_decoder.py: error: give one of --run or --npz")
-    if FLAGS.run:
+    if FLAGS.run and FLAGS.average_steps:
+        steps = [int(step) for step in FLAGS.average_steps]
+        candidate = average_decoders([tasks.load_model(FLAGS.run, "adain", step)
+                                      for step in steps])
+        source = f"{FLAGS.run}, mean of ckpt-{', ckpt-'.join(map(str, steps))}"
+    elif FLAGS.run:
         candidate = tasks.load_model(FLAGS.run, "adain", FLAGS.step)
         source = (f"{FLAGS.run}/ckpt-{FLAGS.step}" if FLAGS.step is not None
                   else tf.train.latest_checkpoint(FLAGS.run))

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 
@@ -169,3 +170,19 @@ def test_adain_decoder_report_tiny(tmp_path):
     assert len(rows) == 2
     for name in ("adain_decoder_alpha.png", "adain_decoder_crops.png"):
         assert os.path.exists(tmp_path / name)
+
+
+def test_ship_script_averages_the_decoder_weights_of_checkpoints():
+    sys.path.insert(0, EXPERIMENTS)
+    try:
+        ship = importlib.import_module("ship_adain_decoder")
+    finally:
+        sys.path.remove(EXPERIMENTS)
+    from arbitrary_nst.models.adain import AdaIN
+    models = [AdaIN(seed=seed) for seed in (1, 2, 3)]
+    expected = [np.mean([w.numpy() for w in weights], axis=0)
+                for weights in zip(*(model.decoder.weights for model in models))]
+    assert np.abs(expected[0] - models[1].decoder.weights[0].numpy()).max() > 1e-3
+    averaged = ship.average_decoders(models)
+    for weight, mean in zip(averaged.decoder.weights, expected):
+        np.testing.assert_allclose(weight.numpy(), mean, rtol=1e-5, atol=1e-7)
