@@ -160,9 +160,9 @@ class ArbitraryTask(_PairTask):
 
     def loss(self, batch):
         content, style, style_input = batch
-        return self.model.loss(content, style, content_weight=self.config.model.content_weight,
-                               style_weight=self.config.model.style_weight,
-                               style_input=style_input)
+        return self.model.loss(content, style, style_input,
+                               content_weight=self.config.model.content_weight,
+                               style_weight=self.config.model.style_weight)
 
     def render(self, content, style):
         return self.model.stylize(content, self.model.style_vector(style))

@@ -177,14 +177,12 @@ class ArbitraryStyle(tf.Module):
                                   [tf.shape(padded)[0], STYLE_DIM])
         return crop(self.transformer([padded, vectors]))
 
-    def loss(self, content, style, content_weight=1.0, style_weight=1e-5, style_input=None):
+    def loss(self, content, style, style_input, content_weight=1.0, style_weight=1e-5):
         """Training loss (Ghiasi et al.): ``content`` rendered with the style vector of
-        ``style`` (both ``(N, H, W, 3)``), scored by
+        ``style`` (both ``(N, H, W, 3)``; ``style_input`` = :func:`predictor_input` of
+        ``style``, computed beforehand, outside a compiled step), scored by
         :class:`~arbitrary_nst.models.perceptual.PerceptualLoss` against ``style``'s Gram
-        matrices. ``style_input``: ``predictor_input(style)`` when computed beforehand.
-        Returns ``{"total", "content", "style"}`` scalars."""
-        vectors = (self.style_vector(style) if style_input is None
-                   else self.predictor(style_input))
-        output = self.stylize(content, vectors)
+        matrices. Returns ``{"total", "content", "style"}`` scalars."""
+        output = self.stylize(content, self.predictor(style_input))
         return self.perceptual(output, content, self.perceptual.grams(style), content_weight,
                                style_weight)
