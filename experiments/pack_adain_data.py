@@ -11,14 +11,18 @@ Sources, all readable offline, each with its licence:
 * paintings: the shared assets' ``styles/`` (public domain) minus the held-out ones.
 
 Writes ``OUT/content-*.tfrecord`` and ``OUT/style-*.tfrecord`` (each at most
-``--max_shard_mib``), ``OUT/heldout/`` (the held-out pairs' files, for evaluation) and the
-data card ``configs/adain_data.md`` (every file, its source and licence, train or held
-out). ``experiments/train_adain_gpu.py --data OUT`` trains on them.
+``--max_shard_mib``), ``OUT/heldout/`` (the held-out pairs' files, for evaluation, and
+``pairs.json`` listing them), ``OUT/vgg16_encoder.npz`` (the encoder's ImageNet weights up
+to block4_conv1, float16, for ``train_adain_jax.py`` on machines without TensorFlow) and
+the data card ``configs/adain_data.md`` (every file, its source and licence, train or held
+out). ``experiments/train_adain_gpu.py --data OUT`` (TensorFlow) and
+``experiments/train_adain_jax.py --data OUT`` (JAX) train on them.
 
 Usage: python experiments/pack_adain_data.py [--assets ../shared/assets] [--out DIR]
 """
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -26,8 +30,12 @@ import shutil
 from absl import app, flags
 from common import PAIRS, asset
 
+import numpy as np
+from adain_jax import encoder_layer_names
+
 from arbitrary_nst import data
 from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.weights import load_vgg_weights
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("out", "runs/adain_data", "Folder the shards and held-out files go to.")
@@ -64,6 +72,15 @@ def skimage_photos():
             if os.path.exists(os.path.join(folder, name))}
 
 
+def write_encoder(path):
+    """Writes VGG16's ImageNet weights up to block4_conv1 (``{layer}/kernel``,
+    ``{layer}/bias``, float16: the training computes in bfloat16) to ``path``."""
+    weights = load_vgg_weights("vgg16")
+    arrays = {f"{name}/{kind}": value.astype(np.float16) for name in encoder_layer_names()
+              for kind, value in zip(("kernel", "bias"), weights.params[name])}
+    write_atomically(path, lambda f: np.savez(f, **arrays))
+
+
 def main(argv):
     del argv
     sources = shared_sources()
@@ -75,6 +92,10 @@ def main(argv):
     os.makedirs(os.path.join(FLAGS.out, "heldout"), exist_ok=True)
     for name in held_out:
         shutil.copyfile(asset(name), os.path.join(FLAGS.out, "heldout", os.path.basename(name)))
+    pairs = json.dumps([[os.path.basename(name) for name in pair] for pair in PAIRS])
+    write_atomically(os.path.join(FLAGS.out, "heldout", "pairs.json"),
+                     lambda f: f.write(pairs.encode("utf-8")))
+    write_encoder(os.path.join(FLAGS.out, "vgg16_encoder.npz"))
     shard_lines = []
     for kind, prefix in (("content", "content"), ("styles", "style")):
         paths = data.write_shards(sorted(train[kind]), os.path.join(FLAGS.out, prefix),
@@ -92,11 +113,12 @@ def main(argv):
         "# Training data of the AdaIN decoder",
         "",
         "Written by `python experiments/pack_adain_data.py`, which packs these files into",
-        "the TFRecord shards that `experiments/train_adain_gpu.py` trains on. The CPU",
-        "configs (`adain_assets.yaml`, `adain_round2.yaml`) read the shared folders: the",
-        "same files without scikit-image's four photos. Photos are public domain or",
-        "CC0, paintings public domain; the shared assets' SOURCES.md says where each came",
-        "from. The held-out pairs (`experiments/common.py` PAIRS) are what",
+        "the TFRecord shards that `experiments/train_adain_gpu.py` (TensorFlow) and",
+        "`experiments/train_adain_jax.py` (JAX; it trained round 4, the shipped decoder)",
+        "train on. The CPU configs (`adain_assets.yaml`, `adain_round2.yaml`) read the",
+        "shared folders: the same files without scikit-image's four photos. Photos are",
+        "public domain or CC0, paintings public domain; the shared assets' SOURCES.md says",
+        "where each came from. The held-out pairs (`experiments/common.py` PAIRS) are what",
         "`experiments/compare_methods.py` and the training runs' `heldout/` scores measure;",
         "no configuration trains on them (`data.content_exclude`, `data.style_exclude`).",
         "Style crops are augmented at training time (`data.style_augment`: scales 0.5-2,",

@@ -144,6 +144,33 @@ def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
     for decoder in ("heldout_shipped", "heldout_new"):
         assert 0 < metrics[decoder]["identity_ssim"] <= 1 and metrics[decoder]["style_loss"] > 0
     assert os.path.exists(out / "decoder.npz") and os.listdir(out / "run" / "summaries")
+    # The same data, trained by the JAX port (GPU machines without TensorFlow).
+    assert json.loads((data / "heldout" / "pairs.json").read_text())[0] == [
+        "cat.jpg", "hokusai_the_great_wave_off_kanagawa.jpg"]
+    jax_out = tmp_path / "jax"
+    trained = subprocess.run(
+        [sys.executable, os.path.join(EXPERIMENTS, "train_adain_jax.py"), "--data", str(data),
+         "--out", str(jax_out), "--steps", "3", "--batch_size", "4", "--crop", "32",
+         "--resize", "48", "--eval_size", "32", "--workers", "2",
+         "--set", "model.style_weight=4"], capture_output=True, text=True)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    metrics = json.loads((jax_out / "metrics.json").read_text())
+    assert metrics["steps"] == 3 and metrics["pairs_per_second"] > 0
+    assert metrics["model"]["style_weight"] == 4 and metrics["model"]["identity_share"] == 0.25
+    final = metrics["snapshots"][-1]
+    assert final["file"] == "decoder.npz" and final["step"] == 3
+    assert final["heldout"]["content"] > 0 and final["heldout"]["style"] > 0
+    from arbitrary_nst.models.adain import AdaIN
+    from arbitrary_nst.pretrained import load_layer_weights
+    model = AdaIN("vgg16")
+    load_layer_weights({"decoder": model.decoder}, str(jax_out / "decoder.npz"))
+    rendered = model.transfer(np.full((1, 32, 32, 3), 0.5, np.float32),
+                              *model.style_statistics(np.full((1, 32, 32, 3), 0.2, np.float32)))
+    assert np.isfinite(rendered.numpy()).all()
+    refused = subprocess.run(
+        [sys.executable, os.path.join(EXPERIMENTS, "train_adain_jax.py"), "--data", str(data),
+         "--set", "data.crop=3"], capture_output=True, text=True)
+    assert refused.returncode == 1 and "--set data.crop=3: expected model.KEY" in refused.stderr
 
 
 def test_compare_methods_runs_exactly_the_listed_methods_on_given_pairs(tmp_path):
