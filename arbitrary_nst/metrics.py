@@ -110,7 +110,7 @@ def sharpness(image, preview):
     return laplacian_energy(image) / laplacian_energy(image_io.to_uint8(enlarged) / 255.0)
 
 
-def score_methods(pairs, methods, warm_up=True):
+def score_methods(pairs, methods, warm_up=True, repeats=1):
     """Runs every method on every pair, timing it, and scores the outputs.
 
     Args:
@@ -118,22 +118,28 @@ def score_methods(pairs, methods, warm_up=True):
         ``(H, W, 3)`` in [0, 1].
       methods: ``{name: function(content, style) -> image}``.
       warm_up: run each method once on the first pair before timing (weights, tracing).
+      repeats: runs per pair; ``seconds`` is their median (a single warm-up does not
+        always take every one-time cost: the arbitrary model's second call on a pair
+        once took 10x its later ones).
 
     Returns:
       ``(rows, outputs)``: one dict per (pair, method) with :data:`COLUMNS`, and the
-      outputs ``{(content_name, style_name, method): image}``.
+      outputs ``{(content_name, style_name, method): image}`` (the last run's).
     """
     rows, outputs = [], {}
     for name, function in methods.items():
         if warm_up and pairs:
             function(pairs[0][1], pairs[0][3])
         for content_name, content, style_name, style in pairs:
-            start = time.perf_counter()
-            output = function(content, style)
-            seconds = time.perf_counter() - start
+            seconds = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                output = function(content, style)
+                seconds.append(time.perf_counter() - start)
             outputs[(content_name, style_name, name)] = output
             rows.append({"content": content_name, "style": style_name, "method": name,
-                         "seconds": seconds, **evaluate_pair(content, style, output)})
+                         "seconds": float(np.median(seconds)),
+                         **evaluate_pair(content, style, output)})
     return rows, outputs
 
 

