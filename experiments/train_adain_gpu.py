@@ -19,28 +19,20 @@ steps/s and pairs/s after the first step, and the held-out scores
 one; prints them.
 """
 
-import json
 import os
 
+import gpu_run
 import tensorflow as tf
 from absl import app, flags
 from common import PAIRS
 
 from arbitrary_nst import heldout, pretrained
-from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.config import load_config
 from arbitrary_nst.models.adain import AdaIN
 from arbitrary_nst.train import dtype_policy, train
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string("data", "runs/adain_data", "Folder written by pack_adain_data.py.")
-flags.DEFINE_string("out", "runs/adain_gpu", "Folder for the run, decoder and metrics.")
-flags.DEFINE_float("minutes", 8.0, "Training time limit.")
-flags.DEFINE_integer("steps", 160000, "Step limit (the paper's 160k by default).")
-flags.DEFINE_integer("batch_size", 8, "Pairs per step.")
-flags.DEFINE_integer("crop", 256, "Side of the training crops.")
-flags.DEFINE_integer("resize", 512, "Shorter side before cropping.")
-flags.DEFINE_integer("eval_size", 256, "Side of the held-out squares.")
+gpu_run.define_flags("runs/adain_gpu")
 
 CONFIG = os.path.join(os.path.dirname(__file__), "..", "configs", "adain_round2.yaml")
 
@@ -88,10 +80,7 @@ def main(argv):
             c, *shipped.style_statistics(s)))[0],
         "heldout_new": pairs.evaluate(lambda c, s: new.transfer(
             c, *new.style_statistics(s)))[0]}
-    text = json.dumps(metrics, indent=1)
-    write_atomically(os.path.join(FLAGS.out, "metrics.json"),
-                     lambda f: f.write(text.encode("utf-8")))
-    print(text)
+    gpu_run.write_metrics(FLAGS.out, metrics)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,11 @@ alpha 1; ``ship_adain_decoder.py`` gives the scores that decide). Needs jax and 
 """
 
 import concurrent.futures
-import json
 import os
 import sys
 import time
 
+import gpu_run
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -44,20 +44,13 @@ from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.progress import progress_bar
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string("data", "runs/adain_data", "Folder written by pack_adain_data.py.")
-flags.DEFINE_string("out", "runs/adain_jax", "Folder for the decoders and metrics.")
+gpu_run.define_flags("runs/adain_jax")
 flags.DEFINE_string("init", os.path.join(os.path.dirname(__file__), "..", "arbitrary_nst",
                                          "pretrained", "adain_vgg16_decoder.npz"),
                     "Decoder .npz to start from (default: the shipped one).")
 flags.DEFINE_string("config", os.path.join(os.path.dirname(__file__), "..", "configs",
                                            "adain_round2.yaml"),
                     "Config whose model weights and learning rate schedule are used.")
-flags.DEFINE_float("minutes", 8.0, "Training time limit (compiling excluded).")
-flags.DEFINE_integer("steps", 160000, "Step limit (the paper's 160k by default).")
-flags.DEFINE_integer("batch_size", 8, "Pairs per step.")
-flags.DEFINE_integer("crop", 256, "Side of the training crops.")
-flags.DEFINE_integer("resize", 512, "Shorter side before cropping.")
-flags.DEFINE_integer("eval_size", 256, "Side of the held-out squares.")
 flags.DEFINE_float("snapshot_minutes", 2.0, "Write decoder_stepN.npz this often.")
 flags.DEFINE_integer("workers", 8, "Threads that cut and augment crops.")
 flags.DEFINE_integer("seed", 0, "Seed of the crops and augmentation.")
@@ -183,10 +176,7 @@ def main(argv):
                     "steps_per_second": timed / seconds if timed else None,
                     "pairs_per_second": FLAGS.batch_size * timed / seconds if timed else None,
                     "data_wait_share": waited / seconds if timed else None})
-    text = json.dumps(metrics, indent=1)
-    write_atomically(os.path.join(FLAGS.out, "metrics.json"),
-                     lambda f: f.write(text.encode("utf-8")))
-    print(text)
+    gpu_run.write_metrics(FLAGS.out, metrics)
 
 
 if __name__ == "__main__":
