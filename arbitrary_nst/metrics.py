@@ -131,16 +131,22 @@ def score_methods(pairs, methods, warm_up=True, repeats=1):
         if warm_up and pairs:
             function(pairs[0][1], pairs[0][3])
         for content_name, content, style_name, style in pairs:
-            seconds = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                output = function(content, style)
-                seconds.append(time.perf_counter() - start)
+            output, seconds = median_time(function, content, style, repeats=repeats)
             outputs[(content_name, style_name, name)] = output
             rows.append({"content": content_name, "style": style_name, "method": name,
-                         "seconds": float(np.median(seconds)),
-                         **evaluate_pair(content, style, output)})
+                         "seconds": seconds, **evaluate_pair(content, style, output)})
     return rows, outputs
+
+
+def median_time(function, *args, repeats=1):
+    """Calls ``function(*args)`` ``repeats`` times; returns ``(the last result, the median
+    wall-clock seconds of a call)``."""
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function(*args)
+        seconds.append(time.perf_counter() - start)
+    return result, float(np.median(seconds))
 
 
 def means_by_method(rows):

@@ -29,7 +29,6 @@ Usage: python experiments/compare_methods.py [--assets ../shared/assets] [--set 
 import dataclasses
 import os
 import platform
-import time
 
 import numpy as np
 import tensorflow as tf
@@ -73,12 +72,7 @@ def timed(method, content, style, size):
     """``(output, seconds)``: the median of 3 runs after a warm-up, as
     :func:`arbitrary_nst.metrics.score_methods` times the feed-forward methods."""
     run(method, content, style, size, {})  # warm-up: weights, tracing
-    seconds = []
-    for _ in range(3):
-        start = time.perf_counter()
-        output = run(method, content, style, size, {})
-        seconds.append(time.perf_counter() - start)
-    return output, float(np.median(seconds))
+    return metrics.median_time(run, method, content, style, size, {}, repeats=3)
 
 
 def sharpness(image):
@@ -121,7 +115,8 @@ def main(argv):
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
         f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
-        "warm-up (median of 3 runs; Gatys: one run). " + ("The pairs were not in AdaIN's training set. " if held_out else "")
+        "warm-up (median of 3 runs; Gatys: one run). "
+        + ("The pairs were not in AdaIN's training set. " if held_out else "")
         + "Gatys: "
         f"{settings.gatys_coarse_steps} L-BFGS iterations at each of "
         f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at full "
