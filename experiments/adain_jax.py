@@ -7,11 +7,13 @@ It computes what :class:`arbitrary_nst.models.adain.AdaIN` computes (Huang & Bel
 that mirrors the encoder (reflection-padded 3x3 convolutions, nearest upsampling), and the
 content, mean/std style and identity losses. ``tests/test_adain_jax.py`` checks that both
 give the same losses and images from the same weights (float32 within 1e-4 relative).
-This module imports no TensorFlow; it holds no weights of its own.
+This module imports no TensorFlow (``arbitrary_nst.weights`` needs none); it holds no
+weights of its own.
 
 Weights are dicts of numpy or JAX arrays in Keras' layout (HWIO kernels):
 ``encoder[name] = (kernel, bias)`` for VGG16's ``block1_conv1`` ... ``block4_conv1``
-(``pack_adain_data.py`` writes them), ``decoder[name] = (kernel, bias)`` for the
+(``pack_adain_data.py`` writes them, ``arbitrary_nst.weights.read_weights_file`` reads
+them), ``decoder[name] = (kernel, bias)`` for the
 ``*_mirror`` layers of a decoder ``.npz`` (:func:`read_decoder`).
 
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1], H and W multiples of 8.
@@ -22,8 +24,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-BLOCK_DEPTHS = (2, 2, 3, 3)
-"""VGG16's convolutions per block up to block 4 (``arbitrary_nst.weights.BLOCK_DEPTHS``)."""
+from arbitrary_nst import weights
+
+BLOCK_DEPTHS = weights.BLOCK_DEPTHS["vgg16"][:4]
+"""VGG16's convolutions per block up to block 4."""
 STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1")
 """The paper's style layers relu1_1 ... relu4_1; the last is AdaIN's (``BOTTLENECK``)."""
 BOTTLENECK = STYLE_LAYERS[-1]
@@ -34,8 +38,8 @@ EPSILON = 1e-5
 
 def encoder_layer_names():
     """VGG16's convolutions from block1_conv1 to block4_conv1, in order."""
-    return [f"block{block}_conv{conv}" for block, depth in enumerate(BLOCK_DEPTHS, 1)
-            for conv in range(1, depth + 1) if block < 4 or conv == 1]
+    names = weights.conv_layer_names("vgg16")
+    return names[:names.index(BOTTLENECK) + 1]
 
 
 def decoder_layer_names():
@@ -55,15 +59,6 @@ def read_decoder(path):
     with np.load(path) as arrays:
         return {name: tuple(arrays[f"decoder/{name}/{index}"].astype(np.float32)
                             for index in (0, 1)) for name in decoder_layer_names()}
-
-
-def read_encoder(path):
-    """``{layer: (kernel, bias)}`` float32 of VGG16 up to block4_conv1 from the ``.npz``
-    that pack_adain_data.py writes (keys ``{layer}/kernel``, ``{layer}/bias``)."""
-    with np.load(path) as arrays:
-        return {name: (arrays[f"{name}/kernel"].astype(np.float32),
-                       arrays[f"{name}/bias"].astype(np.float32))
-                for name in encoder_layer_names()}
 
 
 def decoder_arrays(decoder):

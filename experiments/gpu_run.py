@@ -16,7 +16,7 @@ def define_flags(default_out):
     crops of images resized to 512 by default)."""
     flags.DEFINE_string("data", "runs/adain_data", "Folder written by pack_adain_data.py.")
     flags.DEFINE_string("out", default_out, "Folder for the decoders and metrics.")
-    flags.DEFINE_float("minutes", 8.0, "Training time limit (minutes, compiling excluded).")
+    flags.DEFINE_float("minutes", 8.0, "Training time limit (minutes).")
     flags.DEFINE_integer("steps", 160000, "Step limit (the paper's 160k by default).")
     flags.DEFINE_integer("batch_size", 8, "Pairs per step.")
     flags.DEFINE_integer("crop", 256, "Side of the training crops (px).")

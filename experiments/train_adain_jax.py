@@ -15,7 +15,8 @@ shorter side, bfloat16 compute (float32 weights). Style crops are augmented as
 x0.8-1.25), in worker threads with Pillow and numpy. The model and loss are
 :mod:`adain_jax`'s (checked against the TensorFlow model in ``tests/test_adain_jax.py``).
 
-Writes to ``--out``: ``decoder.npz`` at the end and ``decoder_stepN.npz`` every
+``--minutes`` counts from the end of the first step (which compiles). Writes to
+``--out``: ``decoder.npz`` at the end and ``decoder_stepN.npz`` every
 ``--snapshot_minutes`` (float16, what ``ship_adain_decoder.py --npz`` scores and ships),
 and ``metrics.json``: steps, steps/s and pairs/s after compiling, the share of time spent
 waiting for data, and at each snapshot the mean training losses since the last one and the
@@ -36,12 +37,14 @@ import numpy as np
 import optax
 import yaml
 from absl import app, flags
-from adain_jax import (decoder_arrays, loss_terms, make_train_step, read_decoder,
-                       read_encoder)
+from adain_jax import (decoder_arrays, encoder_layer_names, loss_terms, make_train_step,
+                       read_decoder)
 from adain_jax_data import CropSampler, heldout_squares, open_rgb, shard_images
 
 from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.errors import NSTError
 from arbitrary_nst.progress import progress_bar
+from arbitrary_nst.weights import read_weights_file
 
 FLAGS = flags.FLAGS
 gpu_run.define_flags("runs/adain_jax")
@@ -81,7 +84,8 @@ def read_config():
 def read_inputs():
     """The encoder and initial decoder weights, the crop sampler and the held-out
     squares, from ``--data`` and ``--init``."""
-    encoder = read_encoder(os.path.join(FLAGS.data, "vgg16_encoder.npz"))
+    encoder = read_weights_file(os.path.join(FLAGS.data, "vgg16_encoder.npz"),
+                                encoder_layer_names())
     decoder = read_decoder(FLAGS.init)
     sampler = CropSampler([open_rgb(d) for d in shard_images(FLAGS.data, "content")],
                           [open_rgb(d) for d in shard_images(FLAGS.data, "style")],
@@ -95,7 +99,7 @@ def main(argv):
     try:
         model, train = read_config()
         encoder, decoder, sampler, heldout = read_inputs()
-    except (OSError, KeyError, ValueError) as exc:
+    except (OSError, KeyError, ValueError, NSTError) as exc:
         sys.exit(f"train_adain_jax.py: error: {exc} (the data folder comes from "
                  "experiments/pack_adain_data.py)")
     encoder, decoder, heldout = jax.device_put((encoder, decoder, heldout))
@@ -169,7 +173,6 @@ def main(argv):
     jax.block_until_ready(decoder)
     seconds = time.time() - started
     pool.shutdown(cancel_futures=True)
-    sums = {k: float(v) for k, v in sums.items()}
     snapshot("decoder.npz")
     timed = done - 1
     metrics.update({"steps": done, "compile_seconds": compile_seconds,
