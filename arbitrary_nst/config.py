@@ -48,6 +48,9 @@ class ModelConfig:
     :meth:`arbitrary_nst.models.adain.AdaIN.loss`). ``init_weights`` (adain): the decoder
     a new run starts from: "" (random, seeded by ``data.seed``), ``shipped`` (the
     package's) or the path of a decoder ``.npz`` (``experiments/ship_adain_decoder.py``).
+    ``trains`` (adain): ``decoder`` (the paper's training) or ``detail``: only the detail
+    branch, on reconstructions of the content images, the decoder frozen (see
+    :mod:`arbitrary_nst.models.adain`).
 
     Perceptual loss (the names of :class:`arbitrary_nst.optimize.GatysSettings`), empty =
     the paper's: ``content_layers`` (multistyle, arbitrary; default ``[block3_conv3]``,
@@ -65,6 +68,7 @@ class ModelConfig:
     identity_share: float = setting(0.0, low=0.0, high=1.0)
     identity_weight: float = setting(0.0, low=0.0)
     init_weights: str = ""
+    trains: str = setting("decoder", choices=("decoder", "detail"))
     content_layers: list[str] = list_setting()
     style_layers: list[str] = list_setting()
     style_layer_weights: list[float] = list_setting()
@@ -178,6 +182,7 @@ ONLY_FOR_MODEL_TYPES = {
     "model.identity_share": ("adain",),
     "model.identity_weight": ("adain",),
     "model.init_weights": ("adain",),
+    "model.trains": ("adain",),
     "model.content_layers": ("multistyle", "arbitrary"),
     "data.style_size": ("multistyle",),
     "data.style_augment": ("adain", "arbitrary"),
@@ -187,6 +192,13 @@ ONLY_FOR_MODEL_TYPES = {
 }
 """Keys that only some model types use; another type refuses a value other than the
 default (every key not named here is used by every type)."""
+
+
+DECODER_ONLY_KEYS = ("model.content_weight", "model.style_weight", "model.identity_share",
+                     "model.identity_weight", "model.style_layers",
+                     "model.style_layer_weights", "data.style", "data.style_exclude",
+                     "data.style_augment")
+"""AdaIN keys of the decoder's training that ``model.trains: detail`` leaves unused."""
 
 
 def check_model_type_keys(config, path):
@@ -238,8 +250,17 @@ def load_config(path, overrides=()):
 def check_dependent_keys(config, path):
     """Raises ConfigError for a key set away from its default that another key's value
     makes unused: an identity weight without reconstructions, a TPU address without the
-    TPU strategy, held-out settings without held-out pairs."""
+    TPU strategy, held-out settings without held-out pairs, the decoder's loss and the
+    paintings when only AdaIN's detail branch trains."""
     defaults = ExperimentConfig()
+    if config.model.trains == "detail":
+        for dotted in DECODER_ONLY_KEYS:
+            section, key = dotted.split(".")
+            value = getattr(getattr(config, section), key)
+            if value != getattr(getattr(defaults, section), key):
+                raise ConfigError(f"{path}: {dotted}={value!r} is not used when "
+                                  "model.trains=detail (the branch trains on reconstructions "
+                                  "of data.content alone): remove it")
     if config.model.identity_weight and not config.model.identity_share:
         raise ConfigError(f"{path}: model.identity_weight={config.model.identity_weight} "
                           "weighs reconstructions, but model.identity_share=0 makes none: "

@@ -88,7 +88,8 @@ def with_upsampling(model, interpolation):
     """The (cached) variant of a feed-forward ``model`` sharing its weights, whose
     transformer or decoder upsamples with ``interpolation``."""
     if isinstance(model, AdaIN):
-        return AdaIN(model.arch, layers.with_upsampling(model.decoder, interpolation))
+        return AdaIN(model.arch, layers.with_upsampling(model.decoder, interpolation),
+                     detail=model.detail)
     if isinstance(model, ArbitraryStyle):
         return ArbitraryStyle(model.predictor,
                               layers.with_upsampling(model.transformer, interpolation))
@@ -154,6 +155,8 @@ def run_adain(content, styles, regions, options):
     arrays = (content,)
     if regions[0].mask is not None:
         arrays += (np.stack([region.mask for region in regions], axis=-1),)
+        # A region without style is the photo itself: alpha 0 there.
+        alpha = [0.0 if region.style_weights is None else alpha for region in regions]
 
     def render(image, masks=None):  # masks (H, W, R)
         masks = None if masks is None else np.moveaxis(masks, -1, 0)

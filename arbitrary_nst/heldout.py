@@ -37,8 +37,10 @@ class HeldOut:
         self.pairs = [(_square(c, eval_config.size), _square(s, eval_config.size))
                       for c, s in zip(eval_config.content, eval_config.style)]
 
-    def evaluate(self, render):
-        """Scores ``render(content, style) -> output`` (each ``(1, S, S, 3)``) on the pairs.
+    def evaluate(self, render, identity=None):
+        """Scores ``render(content, style) -> output`` (each ``(1, S, S, 3)``) on the pairs;
+        ``identity(content)`` renders the photo with its own style (default
+        ``render(content, content)``).
 
         Returns ``(means, grid)``: ``{metric: mean over pairs}`` and a ``(1, P*S, 4*S, 3)``
         image of the pairs' photo, painting, output and identity rendering.
@@ -46,18 +48,20 @@ class HeldOut:
         rows, grid = [], []
         for content, style in self.pairs:
             output = np.asarray(render(content[None], style[None]))[0]
-            identity = np.asarray(render(content[None], content[None]))[0]
+            own = (identity(content[None]) if identity
+                   else render(content[None], content[None]))
+            own = np.asarray(own)[0]
             scores = metrics.evaluate_pair(content, style, output)
-            scores["identity_ssim"] = metrics.luminance_ssim(identity, content)
+            scores["identity_ssim"] = metrics.luminance_ssim(own, content)
             rows.append(scores)
-            grid.append(np.concatenate([content, style, output, identity], axis=1))
+            grid.append(np.concatenate([content, style, output, own], axis=1))
         means = {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
         return means, np.concatenate(grid, axis=0)[None]
 
-    def write_summaries(self, render, step):
+    def write_summaries(self, render, identity, step):
         """:meth:`evaluate`, written to the default summary writer at ``step``; returns
         the means."""
-        means, grid = self.evaluate(render)
+        means, grid = self.evaluate(render, identity)
         for key, value in means.items():
             tf.summary.scalar(f"heldout/{key}", value, step=step)
         tf.summary.image("heldout/pairs", grid, step=step)

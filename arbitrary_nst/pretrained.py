@@ -242,8 +242,22 @@ def load_layer_weights(models, path):
 
 
 def save_adain_decoder(model, path=ADAIN_DECODER):
-    """Writes an AdaIN model's decoder weights (float16, atomically)."""
-    save_layer_weights({"decoder": model.decoder}, path)
+    """Writes an AdaIN model's decoder and detail-branch weights (float16, atomically)."""
+    save_layer_weights({"decoder": model.decoder, "detail": model.detail}, path)
+
+
+def load_adain_decoder(model, path):
+    """Sets an AdaIN model's decoder, and its detail branch when ``path`` holds one, from
+    a :func:`save_adain_decoder` file; a file of a decoder alone (trained before the
+    branch existed, or by ``experiments/train_adain_jax.py``) leaves the branch as it is.
+
+    Raises:
+      WeightsError: the file's layers do not fit the networks (the message names it).
+    """
+    with np.load(path) as arrays:
+        has_detail = any(key.startswith("detail/") for key in arrays.files)
+    load_layer_weights({"decoder": model.decoder, **({"detail": model.detail}
+                                                     if has_detail else {})}, path)
 
 
 @functools.lru_cache(maxsize=1)
@@ -254,5 +268,5 @@ def adain():
         raise WeightsError(f"{ADAIN_DECODER} is missing: reinstall arbitrary_nst, or train "
                            "one (configs/adain_assets.yaml) and pass --checkpoint RUN_DIR")
     model = AdaIN("vgg16")
-    load_layer_weights({"decoder": model.decoder}, ADAIN_DECODER)
+    load_adain_decoder(model, ADAIN_DECODER)
     return model

@@ -60,27 +60,49 @@ class _PairTask:
         content, style = batch[:2]
         return tf.concat([content, style, self.render(content, style)], axis=2)
 
+    def identity(self, content):
+        """``content`` ``(N, H, W, 3)`` rendered with its own style (what ``alpha=0``
+        gives), for the held-out ``identity_ssim``."""
+        return self.render(content, content)
+
 
 class AdaINTask(_PairTask):
     """AdaIN: the decoder trains, from ``model.init_weights`` when the run is new; a
-    ``model.identity_share`` of each batch reconstructs its photo."""
+    ``model.identity_share`` of each batch reconstructs its photo. With ``model.trains:
+    detail`` only the detail branch trains, on reconstructions of the content crops
+    (:meth:`AdaIN.detail_loss`), the decoder stays as ``init_weights`` gave it, and the
+    checkpoints hold the branch too (a decoder run's hold the decoder alone: a new decoder
+    needs its branch retrained)."""
 
     def __init__(self, config, dtype_policy=None):
         self.config = config
         _, style_layers, style_layer_weights = loss_layers.for_model(config.model)
         self.model = AdaIN(config.model.arch, seed=config.data.seed, dtype_policy=dtype_policy,
                            style_layers=style_layers, style_layer_weights=style_layer_weights)
-        self.variables = self.model.decoder.trainable_variables
+        self.trains_detail = config.model.trains == "detail"
+        trained = self.model.detail if self.trains_detail else self.model.decoder
+        self.variables = trained.trainable_variables
         self.checkpoint_items = {"decoder": self.model.decoder}
+        if self.trains_detail:
+            self.checkpoint_items["detail"] = self.model.detail
         init = config.model.init_weights
         if init:
             path = pretrained.ADAIN_DECODER if init == "shipped" else init
             if not os.path.exists(path):
                 raise ConfigError(f"model.init_weights={init!r}: no such file, expected "
                                   "'shipped' or the path of a decoder .npz")
-            pretrained.load_layer_weights({"decoder": self.model.decoder}, path)
+            pretrained.load_adain_decoder(self.model, path)
+
+    def dataset(self, start, sizes=None):
+        if not self.trains_detail:
+            return super().dataset(start, sizes)
+        config = self.config  # reconstructions need no paintings
+        return _images(config, config.data.content, config.data.content_exclude, 0, start,
+                       sizes).map(lambda content: (content,))
 
     def loss(self, batch):
+        if self.trains_detail:
+            return self.model.detail_loss(batch[0])
         content, style = batch
         model = self.config.model
         return self.model.loss(content, style, content_weight=model.content_weight,
@@ -88,8 +110,17 @@ class AdaINTask(_PairTask):
                                identity_weight=model.identity_weight,
                                identity_count=round(model.identity_share * content.shape[0]))
 
+    def preview(self, batch):
+        if not self.trains_detail:
+            return super().preview(batch)
+        return tf.concat([batch[0], self.identity(batch[0])], axis=2)
+
     def render(self, content, style):
         return self.model.transfer(content, *self.model.style_statistics(style))
+
+    def identity(self, content):
+        return self.model.transfer(content, *self.model.content_statistics(content),
+                                   alpha=0.0)
 
 
 class MultiStyleTask:
@@ -237,7 +268,7 @@ def load_model(run_dir, expected_type, step=None):
             raise UsageError(f"{run_dir}: a file is accepted only as an AdaIN decoder .npz; "
                              f"for {expected_type} give a training run folder")
         model = AdaIN()
-        pretrained.load_layer_weights({"decoder": model.decoder}, run_dir)
+        pretrained.load_adain_decoder(model, run_dir)
         return model
     config_path = os.path.join(run_dir, CONFIG_NAME)
     latest = tf.train.latest_checkpoint(run_dir)
@@ -255,6 +286,8 @@ def load_model(run_dir, expected_type, step=None):
     if expected_type == "adain":
         model = AdaIN(config.model.arch)
         items = {"decoder": model.decoder}
+        if config.model.trains == "detail":  # only such runs checkpoint the branch
+            items["detail"] = model.detail
     elif expected_type == "arbitrary":
         model = pretrained.build_arbitrary()
         items = {"predictor": model.predictor, "transformer": model.transformer}

@@ -265,7 +265,7 @@ def train(config, progress=True, overrides=()):
                     tf.summary.image("inputs_and_output", task.preview(local), step=current,
                                      max_outputs=4)
                 if held_out and current % config.eval.every_steps == 0:
-                    means = held_out.write_summaries(task.render, current)
+                    means = held_out.write_summaries(task.render, task.identity, current)
                     logging.info("step %d held-out: %s", current, ", ".join(
                         f"{key} {value:.4g}" for key, value in means.items()))
                 if current % config.checkpoint.every_steps == 0:

@@ -65,9 +65,9 @@ def main(argv):
     decoder_path = os.path.join(FLAGS.out, "decoder.npz")
     pretrained.save_adain_decoder(trained, decoder_path)
     shipped = AdaIN()
-    pretrained.load_layer_weights({"decoder": shipped.decoder}, pretrained.ADAIN_DECODER)
+    pretrained.load_adain_decoder(shipped, pretrained.ADAIN_DECODER)
     new = AdaIN()
-    pretrained.load_layer_weights({"decoder": new.decoder}, decoder_path)
+    pretrained.load_adain_decoder(new, decoder_path)
     pairs = heldout.HeldOut(config.eval)
     seconds = result["seconds_per_step"]
     metrics = {

@@ -17,7 +17,8 @@ import pytest
 import tensorflow as tf
 
 from arbitrary_nst import tasks
-from arbitrary_nst.config import ConfigError, ExperimentConfig, load_config
+from arbitrary_nst.config import (DECODER_ONLY_KEYS, ConfigError, ExperimentConfig,
+                                  load_config)
 from conftest import TEST_ASSETS, summary_tags
 
 TYPES = ("adain", "multistyle", "arbitrary")
@@ -31,6 +32,7 @@ NON_DEFAULT = {
     "model.identity_share": 0.5,
     "model.identity_weight": 50.0,
     "model.init_weights": "shipped",
+    "model.trains": "detail",
     "model.content_layers": ["block2_conv2"],
     "model.style_layers": ["block1_conv1", "block2_conv1"],
     "model.style_layer_weights": [0.0, 3.0, 1.0, 1.0],
@@ -104,8 +106,11 @@ def test_every_model_and_data_key_is_honoured_or_refused(config_file, model_type
         if key == "model.style_layer_weights" and model_type != "adain":
             value = [0.0, 3.0, 1.0, 1.0]
         override = f"{key}={value!r}".replace("'", "").replace("True", "true")
+        base = base_overrides(model_type)
+        if key == "model.trains":  # the detail branch trains without paintings
+            base = [o for o in base if not o.startswith("data.style=")]
         try:
-            changed = load_config(config_file, base_overrides(model_type) + [override])
+            changed = load_config(config_file, base + [override])
             fingerprinted, _ = fingerprint(changed, batch if key.startswith("model.") else None)
         except ConfigError as error:
             assert key in str(error) and "\n" not in str(error), (key, str(error))
@@ -116,6 +121,21 @@ def test_every_model_and_data_key_is_honoured_or_refused(config_file, model_type
             continue
         assert differs(reference, fingerprinted), f"{key}={value!r} changed nothing for " \
                                                   f"{model_type}"
+
+
+def test_training_the_detail_branch_refuses_the_decoders_keys(config_file):
+    """``model.trains=detail`` trains on photos alone: each key of the decoder's loss or
+    paintings is refused in one line naming it."""
+    base = [o for o in base_overrides("adain") if not o.startswith("data.style=")]
+    base.append("model.trains=detail")
+    load_config(config_file, base)
+    for key in DECODER_ONLY_KEYS:
+        override = f"{key}={NON_DEFAULT[key]!r}".replace("'", "").replace("True", "true")
+        with pytest.raises(ConfigError) as error:
+            load_config(config_file, base + [override])
+        message = str(error.value)
+        assert f"{key}=" in message and "model.trains=detail" in message, message
+        assert "\n" not in message
 
 
 TRAINER_SECTIONS = ("train", "distribute", "checkpoint", "summary", "eval")

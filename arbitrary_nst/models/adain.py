@@ -11,6 +11,14 @@ Training loss (the paper's): ``L = content_weight * L_c + style_weight * L_s`` w
 mean/std loss (:func:`arbitrary_nst.losses.mean_std_loss`), ``t`` the AdaIN target,
 ``g`` the decoder and ``f`` the encoder; ``style_weight`` is 10 in the paper.
 
+Detail branch (this project's addition): a decoder that sees only relu4_1 cannot give the
+photo back (its reconstruction keeps a luminance SSIM of about 0.73), so a small network
+(:func:`build_detail_branch`) maps the content's ``relu1_1`` features (a skip connection
+from the encoder, as in U-Net-style decoders) to the detail that decoding relu4_1 loses.
+Its output is added with weight ``1 - alpha`` at each pixel: at ``alpha=1`` the output is
+the paper's, at ``alpha=0`` the photo's structure comes back. It is trained on
+reconstructions alone, with the decoder frozen (:meth:`AdaIN.detail_loss`).
+
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; any size (inputs are reflection-padded
 to a multiple of 8 and the output cropped back).
 """
@@ -27,6 +35,8 @@ from arbitrary_nst.weights import BLOCK_DEPTHS, conv_layer_names
 ENCODER_LAYERS = ADAIN_STYLE_LAYERS
 """The paper's style loss layers (relu1_1 ... relu4_1)."""
 BOTTLENECK = ADAIN_DEEPEST
+DETAIL_LAYER = "block1_conv1"
+"""relu1_1: the encoder features the detail branch reads."""
 MARGIN = 32
 """Reflected margin (px) around the content: the encoder's zero padding reaches ~26 px
 into relu4_1's picture (2 + 2*2 + 3*4 + 8 for VGG16's layers up to it), and decoding
@@ -62,27 +72,56 @@ def build_decoder(arch="vgg16", seed=0, dtype_policy=None):
     return tf.keras.Model(features, images, name=f"adain_decoder_{arch}")
 
 
+def build_detail_branch(width=32, seed=0, dtype_policy=None):
+    """The detail branch: relu1_1 features ``(N, H, W, 64)`` (VGG's 0..255 input scale)
+    to an RGB residual ``(N, H, W, 3)`` on the [0, 1] image scale.
+
+    Two reflection-padded 3x3 convolutions (``width`` channels, ReLU; then 3, linear). The
+    last one starts at zero, so a new branch adds nothing and leaves the model as it was.
+    """
+    conv = functools.partial(layers.ReflectionConv2D, dtype=dtype_policy)
+    features = tf.keras.Input(shape=(None, None, 64), name="relu1_1")
+    x = tf.keras.layers.Rescaling(1.0 / 255.0, name="from_vgg_scale")(features)
+    x = conv(width, activation="relu", seed=seed * 100 + 50, name="detail_conv1")(x)
+    last = conv(3, seed=seed * 100 + 51, name="detail_conv2")
+    residual = tf.keras.layers.Activation("linear", dtype="float32",
+                                          name="to_float32")(last(x))
+    branch = tf.keras.Model(features, residual, name="adain_detail")
+    for weight in last.weights:
+        weight.assign(tf.zeros_like(weight))
+    return branch
+
+
+def _is_number(value, number):
+    """Whether ``value`` is the Python number ``number`` (not a tensor)."""
+    return isinstance(value, (int, float)) and value == number
+
+
 class AdaIN(tf.Module):
-    """The AdaIN network: frozen VGG encoder, AdaIN, trainable decoder.
+    """The AdaIN network: frozen VGG encoder, AdaIN, trainable decoder and detail branch.
 
     ``style_layers`` and ``style_layer_weights`` set the training loss's mean/std style
     layers (default relu1_1 ... relu4_1, weight 1 each; none deeper than relu4_1).
 
     Attributes:
-      encoder: Keras VGG returning ``{layer: features}`` for :data:`ENCODER_LAYERS`.
+      encoder: Keras VGG returning ``{layer: features}`` for :data:`ENCODER_LAYERS` and
+        :data:`DETAIL_LAYER`.
       decoder: Keras model from :func:`build_decoder`.
+      detail: Keras model from :func:`build_detail_branch`.
     """
 
     def __init__(self, arch="vgg16", decoder=None, seed=0, dtype_policy=None,
-                 style_layers=ENCODER_LAYERS, style_layer_weights=None, name="adain"):
+                 style_layers=ENCODER_LAYERS, style_layer_weights=None, detail=None,
+                 name="adain"):
         super().__init__(name=name)
         self.arch = arch
         self.style_layers = tuple(style_layers)
         self.style_layer_weights = tuple(style_layer_weights or [1.0] * len(style_layers))
-        layer_names = tuple(sorted(set(self.style_layers) | {BOTTLENECK},
+        layer_names = tuple(sorted(set(self.style_layers) | {BOTTLENECK, DETAIL_LAYER},
                                    key=conv_layer_names(arch).index))
         self.encoder = shared_extractor(layer_names, arch, dtype_policy)
         self.decoder = decoder or build_decoder(arch, seed, dtype_policy)
+        self.detail = detail or build_detail_branch(seed=seed, dtype_policy=dtype_policy)
 
     def encode(self, images):
         """``{layer: float32 features}`` of the style layers and :data:`BOTTLENECK` for
@@ -106,28 +145,61 @@ class AdaIN(tf.Module):
         Args:
           style_mean, style_std: ``(N or 1, 512)``; with ``masks``, ``(R, 512)``: one row
             per region.
-          alpha: 1 = the targets' statistics, 0 = the content's own features.
+          alpha: 1 = the targets' statistics, 0 = the content's own features (and the
+            detail branch's full residual); with ``masks``, a number or one per region.
           masks: optional ``(R, H, W)`` region weights summing to 1 at each pixel; each
             region's AdaIN target is blended in feature space with its mask (AdaIN's
-            spatial control), then decoded once. Needs N = 1.
+            spatial control), then decoded once; the detail branch's weight at a pixel is
+            the masks' blend of ``1 - alpha``. Needs N = 1.
 
         Returns ``(N, H, W, 3)`` in [0, 1].
         """
         padded, crop = layers.pad_to_multiple(content, 8, MARGIN)
-        features = self.encode(padded)[BOTTLENECK]
+        encoded = self.encode(padded)
+        features = encoded[BOTTLENECK]
+        # relu1_1 is the largest feature map: kept only when the branch will read it.
+        skip = None if masks is None and _is_number(alpha, 1.0) else encoded[DETAIL_LAYER]
+        del encoded
         if masks is None:
             target = layers.adain(features, style_mean, style_std, alpha,
                                   content_statistics=content_statistics)
+            detail_weight = 1.0 - alpha
         else:
             masks, _ = layers.pad_to_multiple(
                 tf.convert_to_tensor(masks, tf.float32)[..., None], 8, MARGIN)
             small = tf.image.resize(masks, tf.shape(features)[1:3], method="area")
+            alphas = tf.broadcast_to(tf.cast(alpha, tf.float32), [small.shape[0]])
             target = tf.add_n([
                 small[r][None] * layers.adain(features, style_mean[r:r + 1],
-                                              style_std[r:r + 1], alpha,
+                                              style_std[r:r + 1], alphas[r],
                                               content_statistics=content_statistics)
                 for r in range(small.shape[0])])
-        return tf.clip_by_value(crop(self.decoder(target)), 0.0, 1.0)
+            detail_weight = tf.reduce_sum(masks * (1.0 - alphas)[:, None, None, None],
+                                          axis=0, keepdims=True)
+        return tf.clip_by_value(crop(self._decode(target, skip, detail_weight)), 0.0, 1.0)
+
+    def _decode(self, target, skip, detail_weight):
+        """The decoded ``target`` plus ``detail_weight`` (a number or ``(N, H, W, 1)``)
+        times the detail branch's residual of ``skip`` (the content's relu1_1); not cropped
+        or clipped. Without ``skip`` the branch is left out."""
+        decoded = self.decoder(target)
+        if skip is None:
+            return decoded
+        return decoded + detail_weight * self.detail(skip)
+
+    def detail_loss(self, content):
+        """The detail branch's training loss on ``(N, H, W, 3)`` photos: the mean squared
+        error, on the 0..255 pixel scale, of their ``alpha=0`` renders (padded as
+        :meth:`transfer` pads them, not clipped) against them. Only the branch should
+        train on it; the decoder's output at ``alpha=1`` does not depend on the branch.
+
+        Returns ``{"total", "identity"}`` scalars (the same loss twice).
+        """
+        padded, crop = layers.pad_to_multiple(content, 8, MARGIN)
+        encoded = self.encode(padded)
+        rendered = crop(self._decode(encoded[BOTTLENECK], encoded[DETAIL_LAYER], 1.0))
+        loss = tf.reduce_mean(tf.square(255.0 * (rendered - content)))
+        return {"total": loss, "identity": loss}
 
     def loss(self, content, style, style_weight=10.0, content_weight=1.0, identity_weight=0.0,
              identity_count=0):
