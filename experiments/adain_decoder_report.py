@@ -10,7 +10,7 @@ For each decoder (a ``.npz`` from ``experiments/ship_adain_decoder.py`` /
 :func:`arbitrary_nst.metrics.evaluate_pair` (content loss, Gram style loss, SSIM of the
 luminance); the ``arbitrary`` model is scored the same way as the yardstick. ``alpha 0
 SSIM``: the luminance SSIM of the ``--alpha 0`` output against the photo (1 = the photo
-comes back).
+comes back); ``chroma error``: how far its colours are from the photo's (0 = the same).
 
 Settings: configs/experiments/adain_decoder_report.yaml. Writes
 experiments/results/adain_decoder_report.md, adain_decoder_alpha.png (per decoder, the alpha
@@ -48,14 +48,26 @@ def render_function(decoder):
                                                      alpha=alpha, **options)
 
 
+def chroma_error(image, reference):
+    """Mean absolute difference of the YIQ chroma (I and Q) of two ``(H, W, 3)`` images in
+    [0, 1]: 0 = the same colours (I spans about +-0.6, Q +-0.5)."""
+    difference = image_io.rgb_to_yiq(image) - image_io.rgb_to_yiq(reference)
+    return float(np.abs(difference[..., 1:]).mean())
+
+
 def decoder_scores(render, pairs):
     """Means over ``pairs`` of :func:`arbitrary_nst.metrics.evaluate_pair` at alpha 1
-    (``content_loss``, ``style_loss``, ``ssim``) and ``alpha0_ssim``."""
-    rows = [dict(metrics.evaluate_pair(content, style, render(content, style, 1.0)),
-                 alpha0_ssim=metrics.luminance_ssim(render(content, style, 0.0), content))
-            for content, style in pairs]
+    (``content_loss``, ``style_loss``, ``ssim``), and of the ``--alpha 0`` output's
+    luminance SSIM (``alpha0_ssim``) and :func:`chroma_error` (``alpha0_chroma``) against
+    the photo."""
+    rows = []
+    for content, style in pairs:
+        own = render(content, style, 0.0)
+        rows.append(dict(metrics.evaluate_pair(content, style, render(content, style, 1.0)),
+                         alpha0_ssim=metrics.luminance_ssim(own, content),
+                         alpha0_chroma=chroma_error(own, content)))
     return {key: float(np.mean([row[key] for row in rows]))
-            for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim")}
+            for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim", "alpha0_chroma")}
 
 
 def main(argv):
@@ -66,11 +78,13 @@ def main(argv):
     lines = ["# AdaIN decoders on the held-out pairs", "",
              f"Photos at {settings.size} px (long side), paintings as loaded, "
              "`arbitrary_nst.metrics` scores (lower losses: closer), luminance SSIM to the "
-             "photo at alpha 1 and at alpha 0; means over the pairs "
+             "photo at alpha 1 and at alpha 0, and the alpha-0 output's chroma error (mean "
+             "absolute difference of YIQ's I and Q to the photo's); means over the pairs "
              + ", ".join(f"{os.path.basename(c)} x {os.path.basename(s)}" for c, s in PAIRS)
              + ".", "",
-             "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 |",
-             "|---|---|---|---|---|"]
+             "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 | "
+             "chroma error, alpha 0 |",
+             "|---|---|---|---|---|---|"]
     strips, crops = [], []
     models = [(os.path.basename(os.path.normpath(name)), render_function(name))
               for name in settings.decoders]
@@ -79,7 +93,8 @@ def main(argv):
     for name, render in models:
         mean = decoder_scores(render, pairs)
         lines.append(f"| {name} | {mean['content_loss']:.4g} | {mean['style_loss']:.4g} | "
-                     f"{mean['ssim']:.3f} | {mean['alpha0_ssim']:.3f} |")
+                     f"{mean['ssim']:.3f} | {mean['alpha0_ssim']:.3f} | "
+                     f"{mean['alpha0_chroma']:.4f} |")
         print(lines[-1], flush=True)
         content, style = pairs[0]
         outputs = {alpha: np.clip(render(content, style, alpha), 0, 1) for alpha in ALPHAS}
