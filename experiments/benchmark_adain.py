@@ -7,7 +7,8 @@ Markdown table.
    decoded) of square images at each ``sizes`` px: median wall time of ``repeats``
    calls after a warm-up, the floating-point operations TensorFlow's profiler counts in
    that graph, and achieved GFLOP/s as a fraction of the plain convolution's.
-   The 26-style network (lite shape) is timed the same way for comparison.
+   The same at ``alpha=0.5``, where the detail branch runs too (at alpha 1 it does
+   not); the 26-style network (lite shape) is timed the same way for comparison.
 3. AdaIN training steps/s at batch 8, 256 px crops (the paper's setting, on the shared
    images) and with the tiny CI config, from the trainer's own median step time.
 
@@ -81,6 +82,8 @@ def main(argv):
     style_full = image_io.load_image(os.path.join(SAMPLES_DIR, "starry_night.jpg"))
     adain, multistyle = pretrained.adain(), pretrained.multistyle26()
     adain_fn = tf.function(lambda c, s: adain.transfer(c, *adain.style_statistics(s)))
+    adain_half_fn = tf.function(lambda c, s: adain.transfer(c, *adain.style_statistics(s),
+                                                            alpha=0.5))
     weights = tf.one_hot([3], 26)
     # The transformer itself (square sides here are multiples of 4): the profiler does not
     # count inside the compiled MultiStyle.stylize.
@@ -97,6 +100,8 @@ def main(argv):
         content = tf.constant(image_io.resize(content_full, size, size)[None])
         style = tf.constant(image_io.resize(style_full, size, size)[None])
         for name, function, args in (("AdaIN (content + style + decode)", adain_fn,
+                                      (content, style)),
+                                     ("AdaIN at alpha 0.5 (+ detail branch)", adain_half_fn,
                                       (content, style)),
                                      ("multistyle lite (26 styles)", multistyle_fn,
                                       (content,))):
