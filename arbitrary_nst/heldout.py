@@ -37,10 +37,9 @@ class HeldOut:
         self.pairs = [(_square(c, eval_config.size), _square(s, eval_config.size))
                       for c, s in zip(eval_config.content, eval_config.style)]
 
-    def evaluate(self, render, identity=None):
+    def evaluate(self, render, identity):
         """Scores ``render(content, style) -> output`` (each ``(1, S, S, 3)``) on the pairs;
-        ``identity(content)`` renders the photo with its own style (default
-        ``render(content, content)``).
+        ``identity(content)`` renders the photo with its own style.
 
         Returns ``(means, grid)``: ``{metric: mean over pairs}`` and a ``(1, P*S, 4*S, 3)``
         image of the pairs' photo, painting, output and identity rendering.
@@ -48,9 +47,7 @@ class HeldOut:
         rows, grid = [], []
         for content, style in self.pairs:
             output = np.asarray(render(content[None], style[None]))[0]
-            own = (identity(content[None]) if identity
-                   else render(content[None], content[None]))
-            own = np.asarray(own)[0]
+            own = np.asarray(identity(content[None]))[0]
             scores = metrics.evaluate_pair(content, style, output)
             scores["identity_ssim"] = metrics.luminance_ssim(own, content)
             rows.append(scores)

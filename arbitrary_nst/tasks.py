@@ -119,8 +119,7 @@ class AdaINTask(_PairTask):
         return self.model.transfer(content, *self.model.style_statistics(style))
 
     def identity(self, content):
-        return self.model.transfer(content, *self.model.content_statistics(content),
-                                   alpha=0.0)
+        return self.model.reconstruct(content)
 
 
 class MultiStyleTask:

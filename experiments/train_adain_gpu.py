@@ -64,8 +64,7 @@ def main(argv):
     os.makedirs(FLAGS.out, exist_ok=True)
     decoder_path = os.path.join(FLAGS.out, "decoder.npz")
     pretrained.save_adain_decoder(trained, decoder_path)
-    shipped = AdaIN()
-    pretrained.load_adain_decoder(shipped, pretrained.ADAIN_DECODER)
+    shipped = pretrained.adain()
     new = AdaIN()
     pretrained.load_adain_decoder(new, decoder_path)
     pairs = heldout.HeldOut(config.eval)
@@ -77,9 +76,9 @@ def main(argv):
         "batch_size": FLAGS.batch_size, "crop": FLAGS.crop,
         "precision": dtype_policy(config) or "float32",
         "heldout_shipped": pairs.evaluate(lambda c, s: shipped.transfer(
-            c, *shipped.style_statistics(s)))[0],
+            c, *shipped.style_statistics(s)), shipped.reconstruct)[0],
         "heldout_new": pairs.evaluate(lambda c, s: new.transfer(
-            c, *new.style_statistics(s)))[0]}
+            c, *new.style_statistics(s)), new.reconstruct)[0]}
     gpu_run.write_metrics(FLAGS.out, metrics)
 
 

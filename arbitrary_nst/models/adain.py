@@ -178,6 +178,13 @@ class AdaIN(tf.Module):
                                           axis=0, keepdims=True)
         return tf.clip_by_value(crop(self._decode(target, skip, detail_weight)), 0.0, 1.0)
 
+    def reconstruct(self, content):
+        """``content`` ``(N, H, W, 3)`` rendered at ``alpha=0`` (its own relu4_1 features
+        decoded, plus the detail branch's residual): what ``--alpha 0`` gives, in [0, 1].
+        No statistics are computed: at alpha 0 AdaIN returns the features unchanged."""
+        unused = tf.ones((1, 512))
+        return self.transfer(content, unused, unused, alpha=0.0)
+
     def _decode(self, target, skip, detail_weight):
         """The decoded ``target`` plus ``detail_weight`` (a number or ``(N, H, W, 1)``)
         times the detail branch's residual of ``skip`` (the content's relu1_1); not cropped
