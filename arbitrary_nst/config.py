@@ -201,15 +201,20 @@ DECODER_ONLY_KEYS = ("model.content_weight", "model.style_weight", "model.identi
 """AdaIN keys of the decoder's training that ``model.trains: detail`` leaves unused."""
 
 
+def _changed_value(config, dotted):
+    """``(changed, value)``: the value of ``section.key`` in ``config`` and whether it
+    differs from the default."""
+    section, key = dotted.split(".")
+    value = getattr(getattr(config, section), key)
+    return value != getattr(getattr(ExperimentConfig(), section), key), value
+
+
 def check_model_type_keys(config, path):
     """Raises ConfigError naming the first key of :data:`ONLY_FOR_MODEL_TYPES` set away
     from its default for a model type that does not use it."""
-    defaults = ExperimentConfig()
     for dotted, types in ONLY_FOR_MODEL_TYPES.items():
-        section, key = dotted.split(".")
-        value = getattr(getattr(config, section), key)
-        if config.model.type not in types and value != getattr(getattr(defaults, section),
-                                                               key):
+        changed, value = _changed_value(config, dotted)
+        if config.model.type not in types and changed:
             raise ConfigError(f"{path}: {dotted}={value!r} is not used by model.type="
                               f"{config.model.type!r} (only by {', '.join(types)}): remove it")
 
@@ -255,9 +260,8 @@ def check_dependent_keys(config, path):
     defaults = ExperimentConfig()
     if config.model.trains == "detail":
         for dotted in DECODER_ONLY_KEYS:
-            section, key = dotted.split(".")
-            value = getattr(getattr(config, section), key)
-            if value != getattr(getattr(defaults, section), key):
+            changed, value = _changed_value(config, dotted)
+            if changed:
                 raise ConfigError(f"{path}: {dotted}={value!r} is not used when "
                                   "model.trains=detail (the branch trains on reconstructions "
                                   "of data.content alone): remove it")
@@ -270,8 +274,8 @@ def check_dependent_keys(config, path):
                           f"distribute.strategy=tpu (this config has "
                           f"{config.distribute.strategy!r})")
     for key in ("size", "every_steps"):
-        value = getattr(config.eval, key)
-        if value != getattr(defaults.eval, key) and not config.eval.content:
+        changed, value = _changed_value(config, f"eval.{key}")
+        if changed and not config.eval.content:
             raise ConfigError(f"{path}: eval.{key}={value} is only used with held-out pairs: "
                               "set eval.content and eval.style, or remove it")
 
