@@ -1,1 +1,0 @@
-"""Feed-forward style transfer networks (AdaIN; multi-style CIN and style prediction to come)."""
