@@ -13,8 +13,10 @@ import time
 
 from PIL import Image
 
-from arbitrary_nst import control, image_io
+from arbitrary_nst import registry
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering import control
 
 PREVIEW_SIZES = (256, 320, 384)
 """Long sides (px) the panel offers: the arbitrary model renders them in well under a
@@ -22,7 +24,7 @@ second on a 2-core CPU (it works at 512 px and shrinks, so the look is the full-
 
 
 def preview(content, styles, weights, alpha=1.0, preserve_color=False,
-            size=PREVIEW_SIZES[0], method="arbitrary"):
+            size=PREVIEW_SIZES[0], method=registry.DEFAULT_METHOD):
     """``content`` stylized with ``styles`` blended by ``weights`` at ``size`` px.
 
     Args:
@@ -32,7 +34,7 @@ def preview(content, styles, weights, alpha=1.0, preserve_color=False,
       alpha: content/style trade-off in [0, 1] (1 = full style).
       preserve_color: keep the photo's colours (luminance-only transfer).
       size: long side of the preview, px.
-      method: a key of :data:`arbitrary_nst.control.METHODS`.
+      method: a key of :data:`arbitrary_nst.registry.METHODS`.
 
     Returns:
       float32 ``(h, w, 3)`` with long side ``size``.
@@ -51,7 +53,7 @@ def png_bytes(image):
     return buffer.getvalue()
 
 
-def panel(content, styles, names=None, method="arbitrary"):
+def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
     """An ipywidgets panel: a weight slider per style, an alpha slider, a colour toggle
     and a size choice; the preview re-renders on every change and a line under it says
     how long it took (or why it could not render, e.g. all weights at 0).

@@ -1,4 +1,5 @@
-"""SavedModel export in TF Hub's arbitrary-stylization format, and running such modules.
+"""SavedModel export in TF Hub's arbitrary-stylization format (the ``hub`` method runs
+such modules: :mod:`arbitrary_nst.methods.hub.method`).
 
 An exported module is called like TF Hub's ``magenta/arbitrary-image-stylization-v1-256``:
 ``module(content, style)[0]`` with float32 NHWC images in [0, 1] (any sizes; a batch of
@@ -16,38 +17,35 @@ import tempfile
 
 import tensorflow as tf
 
-from arbitrary_nst import pretrained, tasks
-from arbitrary_nst.atomic import OutputError, ordinary_mode
+from arbitrary_nst import registry
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.feedforward import composite
+from arbitrary_nst.io.atomic import OutputError, ordinary_mode
 
-EXPORTABLE = ("arbitrary", "adain")
 IMAGES = tf.TensorSpec([None, None, None, 3], tf.float32)
 
 
 class StylizationModule(tf.Module):
-    """``module(content, style) -> [stylized]`` around a feed-forward model."""
+    """``module(content, style) -> [stylized]`` around the network of an exportable
+    method (its ``serve`` signature, :class:`arbitrary_nst.methods.base.FeedForward`):
+    the shipped one, or that of ``checkpoint``.
+
+    Raises:
+      UsageError: the method has no (content, style) form.
+    """
 
     def __init__(self, method, checkpoint=None):
         super().__init__(name=f"{method}_stylization")
-        if method == "arbitrary":
-            self.model = pretrained.arbitrary()
-        elif method == "adain":
-            self.model = (tasks.load_model(checkpoint, "adain") if checkpoint
-                          else pretrained.adain())
-        else:
+        spec = registry.get(method)
+        if not spec.exportable:
             raise UsageError(f"--method {method} cannot be exported as a "
                              f"(content, style) module; expected one of "
-                             + ", ".join(EXPORTABLE))
-        self.method = method
+                             + ", ".join(registry.names(exportable=True)))
+        self._serve = registry.implementation(method).serve
+        self.model = registry.implementation(method).network_of(spec, checkpoint)
 
     @tf.function(input_signature=[IMAGES, IMAGES])
     def __call__(self, content, style):
-        if self.method == "arbitrary":
-            stylized = self.model.stylize(content, self.model.style_vector(style))
-        else:
-            stylized = self.model.transfer(content, *self.model.style_statistics(style))
-        return [stylized]
+        return [self._serve(self.model, content, style)]
 
     @tf.function(input_signature=[IMAGES, IMAGES])
     def serve(self, content, style):
@@ -83,26 +81,3 @@ def export(method, output_dir, checkpoint=None):
         shutil.rmtree(staging, ignore_errors=True)
     return output_dir
 
-
-def run_hub(content, styles, regions, options):
-    """Runs a TF Hub style module (``options["hub_module"]``: a local path or a handle)
-    on each region's single style; blends of several styles are refused."""
-    import tensorflow_hub as hub
-    handle = options.get("hub_module")
-    if not handle:
-        raise UsageError("--method hub needs --hub_module PATH_OR_HANDLE")
-    try:
-        module = hub.load(handle)
-    except (OSError, ValueError, tf.errors.OpError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UsageError(f"{handle}: cannot load as a TF Hub module ({reason})") from None
-
-    def render(style_weights):
-        chosen = [k for k, w in enumerate(style_weights) if w > 0]
-        if len(chosen) != 1:
-            raise UsageError("--method hub takes one style per region: a Hub module "
-                             "cannot blend styles")
-        output = module(tf.constant(content[None]), tf.constant(styles[chosen[0]][None]))
-        return output[0][0].numpy()
-
-    return composite(content, regions, render)

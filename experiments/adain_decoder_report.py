@@ -7,7 +7,7 @@ For each decoder (a ``.npz`` from ``experiments/ship_adain_decoder.py`` /
 ``train_adain_gpu.py``, a training run folder, or ``shipped``) and each held-out pair
 (``experiments/common.PAIRS``), the photo at ``size`` px (long side) is stylized as
 ``arbitrary-nst stylize --method adain`` does, and scored with
-:func:`arbitrary_nst.metrics.evaluate_pair` (content loss, Gram style loss, SSIM of the
+:func:`arbitrary_nst.evaluation.metrics.evaluate_pair` (content loss, Gram style loss, SSIM of the
 luminance); the ``arbitrary`` model is scored the same way as the yardstick. ``alpha 0
 SSIM``: the luminance SSIM of the ``--alpha 0`` output against the photo (1 = the photo
 comes back); ``chroma error``: how far its colours are from the photo's (0 = the same).
@@ -25,8 +25,9 @@ from absl import app
 from common import PAIRS, asset, load_settings, result_path, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io, metrics
-from arbitrary_nst.config import list_setting, setting
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.schema import list_setting, setting
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -56,7 +57,7 @@ def chroma_error(image, reference):
 
 
 def decoder_scores(render, pairs):
-    """Means over ``pairs`` of :func:`arbitrary_nst.metrics.evaluate_pair` at alpha 1
+    """Means over ``pairs`` of :func:`arbitrary_nst.evaluation.metrics.evaluate_pair` at alpha 1
     (``content_loss``, ``style_loss``, ``ssim``), and of the ``--alpha 0`` output's
     luminance SSIM (``alpha0_ssim``) and :func:`chroma_error` (``alpha0_chroma``) against
     the photo."""
@@ -77,7 +78,7 @@ def main(argv):
              for c, s in PAIRS]
     lines = ["# AdaIN decoders on the held-out pairs", "",
              f"Photos at {settings.size} px (long side), paintings as loaded, "
-             "`arbitrary_nst.metrics` scores (lower losses: closer), luminance SSIM to the "
+             "`arbitrary_nst.evaluation.metrics` scores (lower losses: closer), luminance SSIM to the "
              "photo at alpha 1 and at alpha 0, and the alpha-0 output's chroma error (mean "
              "absolute difference of YIQ's I and Q to the photo's); means over the pairs "
              + ", ".join(f"{os.path.basename(c)} x {os.path.basename(s)}" for c, s in PAIRS)

@@ -1,18 +1,18 @@
 """The AdaIN network's training loss in JAX, for GPU machines that have JAX but no
 TensorFlow (such as the one this project is lent; see ``train_adain_jax.py``).
 
-It computes what :class:`arbitrary_nst.models.adain.AdaIN` computes (Huang & Belongie
+It computes what :class:`arbitrary_nst.methods.adain.network.AdaIN` computes (Huang & Belongie
 2017, with this project's identity term): the frozen VGG16 encoder up to relu4_1 (Keras'
 "caffe" preprocessing, zero-padded 3x3 convolutions, 2x2 max-pools), AdaIN, the decoder
 that mirrors the encoder (reflection-padded 3x3 convolutions, nearest upsampling), and the
 content, mean/std style and identity losses. ``tests/test_adain_jax.py`` checks that both
 give the same losses and images from the same weights (float32 within 1e-4 relative).
-This module imports no TensorFlow (``arbitrary_nst.weights`` needs none); it holds no
+This module imports no TensorFlow (``arbitrary_nst.networks.weights`` needs none); it holds no
 weights of its own.
 
 Weights are dicts of numpy or JAX arrays in Keras' layout (HWIO kernels):
 ``encoder[name] = (kernel, bias)`` for VGG16's ``block1_conv1`` ... ``block4_conv1``
-(``pack_adain_data.py`` writes them, ``arbitrary_nst.weights.read_weights_file`` reads
+(``pack_adain_data.py`` writes them, ``arbitrary_nst.networks.weights.read_weights_file`` reads
 them), ``decoder[name] = (kernel, bias)`` for the
 ``*_mirror`` layers of a decoder ``.npz`` (:func:`read_decoder`).
 
@@ -24,47 +24,30 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from arbitrary_nst import weights
-
-BLOCK_DEPTHS = weights.BLOCK_DEPTHS["vgg16"][:4]
-"""VGG16's convolutions per block up to block 4."""
-STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1")
-"""The paper's style layers relu1_1 ... relu4_1; the last is AdaIN's (``BOTTLENECK``)."""
-BOTTLENECK = STYLE_LAYERS[-1]
-IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
-EPSILON = 1e-5
-"""Added to variances (``arbitrary_nst.losses.EPSILON``)."""
+from arbitrary_nst.methods.adain.layout import BOTTLENECK, decoder_conv_names, decoder_layers
+from arbitrary_nst.networks.objective import ADAIN, EPSILON
+from arbitrary_nst.networks.weights import IMAGENET_BGR_MEAN, conv_layer_names
 
 
 def encoder_layer_names():
     """VGG16's convolutions from block1_conv1 to block4_conv1, in order."""
-    names = weights.conv_layer_names("vgg16")
+    names = conv_layer_names("vgg16")
     return names[:names.index(BOTTLENECK) + 1]
-
-
-def decoder_layer_names():
-    """The decoder's convolutions in order; an upsampling precedes each ``conv{depth}``
-    of blocks 3, 2 and 1 (as ``arbitrary_nst.models.adain.build_decoder`` builds them)."""
-    names = ["block4_conv1_mirror"]
-    for block in (3, 2, 1):
-        names += [f"block{block}_conv{conv}_mirror"
-                  for conv in range(BLOCK_DEPTHS[block - 1], 0, -1)]
-    return names
 
 
 def read_decoder(path):
     """``{layer: (kernel, bias)}`` float32 from a decoder ``.npz`` (keys
-    ``decoder/{layer}/0`` and ``/1``, as ``arbitrary_nst.pretrained.save_adain_decoder``
+    ``decoder/{layer}/0`` and ``/1``, as ``arbitrary_nst.methods.adain.weights.save_decoder``
     writes them)."""
     with np.load(path) as arrays:
         return {name: tuple(arrays[f"decoder/{name}/{index}"].astype(np.float32)
-                            for index in (0, 1)) for name in decoder_layer_names()}
+                            for index in (0, 1)) for name in decoder_conv_names()}
 
 
 def decoder_arrays(decoder):
     """The ``.npz`` arrays (float16) of a decoder dict, the inverse of :func:`read_decoder`."""
     return {f"decoder/{name}/{index}": np.asarray(decoder[name][index], np.float16)
-            for name in decoder_layer_names() for index in (0, 1)}
+            for name in decoder_conv_names() for index in (0, 1)}
 
 
 def _conv(x, kernel, bias, padding):
@@ -73,9 +56,9 @@ def _conv(x, kernel, bias, padding):
     return out + bias.astype(x.dtype)
 
 
-def encode(encoder, images, dtype=jnp.float32):
-    """``{layer: float32 features}`` at :data:`STYLE_LAYERS` of ``images`` (computed in
-    ``dtype``)."""
+def encode(encoder, images, dtype=jnp.float32, objective=ADAIN):
+    """``{layer: float32 features}`` at the objective's style layers and the bottleneck
+    of ``images`` (computed in ``dtype``)."""
     x = (images[..., ::-1] * 255.0 - jnp.asarray(IMAGENET_BGR_MEAN)).astype(dtype)
     features = {}
     for name in encoder_layer_names():
@@ -83,7 +66,7 @@ def encode(encoder, images, dtype=jnp.float32):
             x = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1),
                                       "VALID")
         x = jax.nn.relu(_conv(x, *encoder[name], "SAME"))
-        if name in STYLE_LAYERS:
+        if name in objective.style_layers or name == BOTTLENECK:
             features[name] = x.astype(jnp.float32)
     return features
 
@@ -92,13 +75,13 @@ def decode(decoder, features, dtype=jnp.float32):
     """Images ``(N, 8h, 8w, 3)`` float32 (not clipped) from relu4_1 features
     ``(N, h, w, 512)`` on VGG's 0..255 scale (computed in ``dtype``)."""
     x = (features / 255.0).astype(dtype)
-    names = decoder_layer_names()
-    for name in names:
-        if name != names[0] and name.endswith(f"_conv{BLOCK_DEPTHS[int(name[5]) - 1]}_mirror"):
+    for layer in decoder_layers():
+        if layer.kind == "upsample":
             x = jnp.repeat(jnp.repeat(x, 2, axis=1), 2, axis=2)
+            continue
         x = _conv(jnp.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect"),
-                  *decoder[name], "VALID")
-        if name != names[-1]:
+                  *decoder[layer.name], "VALID")
+        if layer.relu:
             x = jax.nn.relu(x)
     return x.astype(jnp.float32)
 
@@ -117,27 +100,30 @@ def adain(features, style_mean, style_std):
     return normalized * style_std[:, None, None, :] + style_mean[:, None, None, :]
 
 
-def loss_terms(decoder, encoder, content, style, identity_count, dtype=jnp.float32):
+def loss_terms(decoder, encoder, content, style, identity_count, dtype=jnp.float32,
+               objective=ADAIN):
     """The training loss's unweighted terms on a batch, as ``AdaIN.loss`` defines them.
 
     ``content`` is ``(N, H, W, 3)``; its first ``identity_count`` samples reconstruct
     themselves (their style is their own content); ``style`` ``(N - identity_count, H, W,
     3)`` styles the others. Returns ``{"content", "style", "identity"}`` float32 scalars.
     """
-    content_features = encode(encoder, content, dtype)
-    style_features = encode(encoder, style, dtype)
+    content_features = encode(encoder, content, dtype, objective)
+    style_features = encode(encoder, style, dtype, objective)
     style_features = {layer: jnp.concatenate([content_features[layer][:identity_count],
                                               value], axis=0)
                       for layer, value in style_features.items()}
     target = adain(content_features[BOTTLENECK], *mean_std(style_features[BOTTLENECK]))
     decoded = decode(decoder, target, dtype)
-    output_features = encode(encoder, decoded, dtype)
-    style_loss = 0.0
-    for layer in STYLE_LAYERS:
+    output_features = encode(encoder, decoded, dtype, objective)
+
+    def mean_std_loss(layer):
         mean, std = mean_std(output_features[layer])
         target_mean, target_std = mean_std(style_features[layer])
-        style_loss += (jnp.mean(jnp.square(mean - target_mean))
-                       + jnp.mean(jnp.square(std - target_std)))
+        return (jnp.mean(jnp.square(mean - target_mean))
+                + jnp.mean(jnp.square(std - target_std)))
+
+    style_loss = objective.style(mean_std_loss)
     identity = (jnp.mean(jnp.square(255.0 * (decoded[:identity_count]
                                               - content[:identity_count])))
                 if identity_count else jnp.float32(0.0))
@@ -145,7 +131,8 @@ def loss_terms(decoder, encoder, content, style, identity_count, dtype=jnp.float
             "style": style_loss, "identity": identity}
 
 
-def make_train_step(loss_weights, identity_count, optimizer, dtype=jnp.float32):
+def make_train_step(loss_weights, identity_count, optimizer, dtype=jnp.float32,
+                    objective=ADAIN):
     """The jitted training step ``(decoder, opt_state, encoder, content, style) ->
     (decoder, opt_state, terms)``.
 
@@ -157,7 +144,8 @@ def make_train_step(loss_weights, identity_count, optimizer, dtype=jnp.float32):
     """
 
     def total(decoder, encoder, content, style):
-        terms = loss_terms(decoder, encoder, content, style, identity_count, dtype)
+        terms = loss_terms(decoder, encoder, content, style, identity_count, dtype,
+                           objective)
         return sum(loss_weights[k] * terms[k] for k in terms), terms
 
     @jax.jit

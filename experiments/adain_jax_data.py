@@ -1,7 +1,8 @@
 """Training crops for ``train_adain_jax.py``, read and cut without TensorFlow: the
 images packed in ``pack_adain_data.py``'s TFRecord shards, random content crops and
-augmented style crops as ``arbitrary_nst.data.image_dataset`` makes them (Pillow and
-numpy, so worker threads can make them while the GPU trains), and the held-out pairs.
+augmented style crops as ``arbitrary_nst.training.data.image_dataset`` makes them (Pillow and
+numpy, so worker threads can make them while the GPU trains; the augmentation ranges
+are the package's, ``arbitrary_nst.training.config.AUGMENT_*``), and the held-out pairs.
 
 Crops are uint8 ``(crop, crop, 3)`` RGB; held-out images float32 in [0, 1].
 """
@@ -14,12 +15,12 @@ import struct
 import numpy as np
 from PIL import Image, ImageOps
 
-AUGMENT_SCALES = (0.5, 2.0)
-AUGMENT_HUE = 0.04
-AUGMENT_SATURATION = (0.8, 1.25)
-AUGMENT_CONTRAST = (0.8, 1.25)
-"""``arbitrary_nst.data``'s augmentation ranges (tests/test_adain_jax.py checks they
-match)."""
+from arbitrary_nst.training.config import (
+    AUGMENT_CONTRAST,
+    AUGMENT_HUE,
+    AUGMENT_SATURATION,
+    AUGMENT_SCALES,
+)
 
 
 def _varint(buffer, position):
@@ -59,7 +60,7 @@ def example_bytes(record, key):
 
 
 def shard_images(folder, prefix):
-    """The encoded images in ``folder/{prefix}-*.tfrecord``, as ``arbitrary_nst.data.
+    """The encoded images in ``folder/{prefix}-*.tfrecord``, as ``arbitrary_nst.training.data.
     write_shards`` packs them (TFRecord framing: length, CRC, data, CRC; each record a
     tf.train.Example with an ``image`` bytes feature), read without TensorFlow (CRCs are
     not checked).

@@ -27,9 +27,13 @@ import tensorflow as tf
 from absl import app
 from common import asset, load_settings, write_report
 
-from arbitrary_nst import SAMPLES_DIR, image_io, pretrained
-from arbitrary_nst.config import list_setting, load_config, setting
-from arbitrary_nst.train import train
+from arbitrary_nst import SAMPLES_DIR
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.adain import weights as adain_weights
+from arbitrary_nst.methods.multistyle import weights as multistyle_weights
+from arbitrary_nst.schema import list_setting, setting
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import train
 
 
 @dataclasses.dataclass
@@ -80,7 +84,7 @@ def main(argv):
     settings = load_settings(Settings, "benchmark_adain")
     content_full = image_io.load_image(os.path.join(SAMPLES_DIR, "brandenburg_gate.jpg"))
     style_full = image_io.load_image(os.path.join(SAMPLES_DIR, "starry_night.jpg"))
-    adain, multistyle = pretrained.adain(), pretrained.multistyle26()
+    adain, multistyle = adain_weights.shipped(), multistyle_weights.shipped()
     adain_fn = tf.function(lambda c, s: adain.transfer(c, *adain.style_statistics(s)))
     adain_half_fn = tf.function(lambda c, s: adain.transfer(c, *adain.style_statistics(s),
                                                             alpha=0.5))

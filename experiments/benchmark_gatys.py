@@ -22,9 +22,10 @@ import platform
 from absl import app
 from common import load_settings, result_path, write_report
 
-from arbitrary_nst import SAMPLES_DIR, image_io
-from arbitrary_nst.config import setting
-from arbitrary_nst.optimize import GatysSettings, gatys_transfer
+from arbitrary_nst import SAMPLES_DIR
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.gatys.transfer import GatysSettings, gatys_transfer
+from arbitrary_nst.schema import setting
 
 
 @dataclasses.dataclass

@@ -24,8 +24,9 @@ from absl import app
 from common import load_settings, peer_stylize, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst import SAMPLES_DIR, image_io
-from arbitrary_nst.config import list_setting, setting
+from arbitrary_nst import SAMPLES_DIR, registry
+from arbitrary_nst.io import image_io
+from arbitrary_nst.schema import list_setting, setting
 
 
 @dataclasses.dataclass
@@ -44,14 +45,12 @@ def renderer(method, settings, size):
     """``(content, style) -> image`` for ``method`` at ``size`` px."""
     if method == "peer":
         return lambda content, style: peer_stylize(content, style, size)
-    if method == "gatys":
-        return lambda content, style: nst.stylize(content, [style], method="gatys",
-                                                  steps=settings.gatys_steps, progress=False)
-    if method == "multistyle":
-        return lambda content, style: nst.stylize(content, [settings.multistyle_style],
-                                                  method="multistyle", working_size=size)
-    return lambda content, style: nst.stylize(content, [style], method=method,
-                                              working_size=size)
+    spec = registry.get(method)
+    options = ({"working_size": size} if spec.feedforward else
+               {"steps": settings.gatys_steps, "progress": False})
+    return lambda content, style: nst.stylize(
+        content, [style if spec.style_images else settings.multistyle_style], method=method,
+        **options)
 
 
 def median_ms(function, warm_up, content, style, repeats):
@@ -89,7 +88,7 @@ def main(argv):
         cells = []
         for size in settings.sizes:
             content = image_io.resize_longest(content_full, size)
-            repeats = 1 if method == "gatys" else settings.repeats
+            repeats = settings.repeats if registry.get(method).feedforward else 1
             ms = median_ms(renderer(method, settings, size), renderer(method, short, size),
                            content, style, repeats)
             cells.append(f"{ms:.0f}")

@@ -26,7 +26,7 @@ from absl import app
 from common import asset, load_settings, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst.config import setting
+from arbitrary_nst.schema import setting
 
 
 @dataclasses.dataclass

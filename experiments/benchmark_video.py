@@ -10,7 +10,7 @@
    synthetic clip, for each of ``variants`` (output blending weight : input stabilization
    weight), measured on lossless PNG frames (the method) and on an MPEG-4 file of them
    (what a user gets; the codec adds its own flicker), with the style kept: the Gram
-   style loss (``arbitrary_nst.metrics``) against the painting, mean over every 10th
+   style loss (``arbitrary_nst.evaluation.metrics``) against the painting, mean over every 10th
    frame, relative to the run without consistency (above 1 = further from the painting).
    Figure ``video_frame40_weights.png``: the walking people in frame 40 of the shared
    clip for each variant (2x nearest-neighbour zoom), to look for trails and lost strokes.
@@ -30,8 +30,11 @@ import numpy as np
 from absl import app
 from common import asset, load_settings, result_path, run_cli, write_report
 
-from arbitrary_nst import SAMPLES_DIR, image_io, metrics, video
-from arbitrary_nst.config import list_setting, setting
+from arbitrary_nst import SAMPLES_DIR
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering import video
+from arbitrary_nst.schema import list_setting, setting
 
 
 @dataclasses.dataclass

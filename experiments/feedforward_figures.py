@@ -18,8 +18,8 @@ from absl import app
 from common import asset, load_settings, result_path
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io
-from arbitrary_nst.config import list_setting, setting
+from arbitrary_nst.io import image_io
+from arbitrary_nst.schema import list_setting, setting
 
 
 @dataclasses.dataclass

@@ -17,7 +17,7 @@ from absl import app
 from common import PAIRS, asset, load_settings, result_path
 
 import arbitrary_nst as nst
-from arbitrary_nst.config import setting
+from arbitrary_nst.schema import setting
 
 
 @dataclasses.dataclass

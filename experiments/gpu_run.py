@@ -7,7 +7,7 @@ import os
 
 from absl import flags
 
-from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.io.atomic import write_atomically
 
 
 def define_flags(default_out):

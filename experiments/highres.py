@@ -27,9 +27,11 @@ from common import asset, load_settings, result_path, run_cli, write_report
 from PIL import Image
 
 import arbitrary_nst as nst
-from arbitrary_nst import feedforward, pretrained, tiling
-from arbitrary_nst.config import list_setting, setting
-from arbitrary_nst.optimize import SINGLE_LEVEL_SIDE
+from arbitrary_nst import registry
+from arbitrary_nst.methods.arbitrary import weights as arbitrary_weights
+from arbitrary_nst.methods.gatys.transfer import SINGLE_LEVEL_SIDE
+from arbitrary_nst.rendering import tiling
+from arbitrary_nst.schema import list_setting, setting
 
 
 @dataclasses.dataclass
@@ -41,7 +43,7 @@ class Settings:
     multistyle_style: int = setting(0, low=0)
     sizes: list[int] = list_setting([1024, 2048, 4096, 8192])
     tile_size: int = setting(tiling.TILE_SIZE, low=64)
-    adain_tile_size: int = setting(feedforward.ADAIN_TILE_SIZE, low=64)
+    adain_tile_size: int = setting(registry.get("adain").tile_size, low=64)
     tile_overlap: int = setting(tiling.OVERLAP, low=0)
     gatys_sizes: list[int] = list_setting([1024, 2048])
     gatys_steps: int = setting(5, low=1)
@@ -64,16 +66,17 @@ def timing_table(settings, style_path, folder):
                               settings.gatys_coarse_steps]) for size in settings.gatys_sizes]
     largest = None
     for method, size, extra in runs:
-        style = settings.multistyle_style if method == "multistyle" else style_path
+        spec = registry.get(method)
+        style = style_path if spec.style_images else settings.multistyle_style
         output = os.path.join(folder, f"{method}_{size}.png")
         tile_size = settings.adain_tile_size if method == "adain" else settings.tile_size
-        if method != "gatys":
+        if spec.tiled:
             extra = ["--tile_size", tile_size, "--tile_overlap", settings.tile_overlap]
         _, seconds, peak = run_cli("stylize", "--content", asset(settings.content), "--style",
                                    style, "--method", method, "--size", size, "--output",
                                    output, "--noprogress", *extra)
         width, height = Image.open(output).size
-        tiles = "-" if method == "gatys" else len(
+        tiles = "-" if not spec.tiled else len(
             tiling.tile_starts(height, tile_size, settings.tile_overlap)) * len(
             tiling.tile_starts(width, tile_size, settings.tile_overlap))
         lines.append(f"| {method} | {size} | {width}x{height} | {tiles} | {seconds:.1f} | "
@@ -98,7 +101,7 @@ def seam_report(settings, style):
     """highres_seams.md and .png: the arbitrary model at ``seam_size`` px, tiled three ways
     and untiled."""
     content = nst.load_image(asset(settings.content), size=settings.seam_size)
-    model = pretrained.arbitrary()
+    model = arbitrary_weights.shipped()
     vector = model.style_vector(style[None])
     whole = model.stylize(content[None], vector).numpy()[0]
     thumbnailed = tiling.thumbnail_normalized(model.transformer)

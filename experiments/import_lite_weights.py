@@ -6,13 +6,13 @@ Usage: python experiments/import_lite_weights.py
 
 from absl import app
 
-from arbitrary_nst import pretrained
+from arbitrary_nst.methods.arbitrary import weights
 
 
 def main(argv):
     del argv
-    pretrained.import_lite_arbitrary()
-    print(f"wrote {pretrained.ARBITRARY_WEIGHTS}")
+    weights.import_lite()
+    print(f"wrote {weights.WEIGHTS_PATH}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from scratch, stopping at each of ``checkpoints`` steps; at each, renders a phot
 trains on (the bundled Brandenburg Gate, ``size`` px) with every style and measures:
 
 * ``identified``: the share of the N outputs whose own painting is the closest of the N
-  in Gram style loss (:func:`arbitrary_nst.metrics.evaluate_pair`); 1/N is chance, 1 =
+  in Gram style loss (:func:`arbitrary_nst.evaluation.metrics.evaluate_pair`); 1/N is chance, 1 =
   every style recognisable;
 * ``spread``: the mean absolute pixel difference between the outputs of two different
   styles, averaged over all pairs of styles (0 = every style renders the same image);
@@ -27,10 +27,12 @@ from absl import app
 from common import load_settings, result_path, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst import data, metrics
-from arbitrary_nst.config import list_setting, load_config, setting
-from arbitrary_nst.models.multistyle import MultiStyle
-from arbitrary_nst.train import train
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.methods.multistyle.network import MultiStyle
+from arbitrary_nst.schema import list_setting, setting
+from arbitrary_nst.training import data
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import train
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 

@@ -27,15 +27,14 @@ import os
 import re
 import shutil
 
+import numpy as np
 from absl import app, flags
+from adain_jax import encoder_layer_names
 from common import PAIRS, asset
 
-import numpy as np
-from adain_jax import encoder_layer_names
-
-from arbitrary_nst import data
-from arbitrary_nst.atomic import write_atomically
-from arbitrary_nst.weights import load_vgg_weights
+from arbitrary_nst.io.atomic import write_atomically
+from arbitrary_nst.networks.weights import load_vgg_weights
+from arbitrary_nst.training import data
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("out", "runs/adain_data", "Folder the shards and held-out files go to.")

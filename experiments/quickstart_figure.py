@@ -16,11 +16,12 @@ import tempfile
 
 import numpy as np
 from absl import app
+from common import load_settings, result_path, run_cli, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst import SAMPLES_DIR, image_io
-from arbitrary_nst.config import setting
-from common import load_settings, result_path, run_cli, write_report
+from arbitrary_nst import SAMPLES_DIR
+from arbitrary_nst.io import image_io
+from arbitrary_nst.schema import setting
 
 
 @dataclasses.dataclass

@@ -12,7 +12,7 @@ averaging, as Vaswani et al. 2017 averaged their last checkpoints; with batches 
 held-out scores swing from one checkpoint to the next), or a decoder ``.npz`` from
 ``experiments/train_adain_gpu.py``. Both it and the shipped decoder stylize the held-out
 pairs of ``experiments/common.PAIRS`` at ``--size`` px (long side) as ``arbitrary-nst
-stylize --method adain`` does, scored by :func:`arbitrary_nst.metrics.evaluate_pair`; the
+stylize --method adain`` does, scored by :func:`arbitrary_nst.evaluation.metrics.evaluate_pair`; the
 luminance SSIM of the ``--alpha 0`` output against the photo is printed too. The
 candidate is written to arbitrary_nst/pretrained/adain_vgg16_decoder.npz (float16) only
 when both its mean content loss and its mean Gram style loss are lower than the shipped
@@ -34,8 +34,9 @@ from adain_decoder_report import decoder_scores, render_function
 from common import PAIRS, asset
 
 import arbitrary_nst as nst
-from arbitrary_nst import pretrained, tasks
-from arbitrary_nst.models.adain import AdaIN
+from arbitrary_nst.methods.adain import weights
+from arbitrary_nst.methods.adain.network import AdaIN
+from arbitrary_nst.training import runs
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("run", None, "Training run directory (its latest checkpoint).")
@@ -52,9 +53,9 @@ flags.DEFINE_string("output", None, "Only write the candidate here as a decoder 
 def average_decoders(models):
     """The first of ``models`` (AdaIN) with each decoder weight replaced by its mean over
     all of them."""
-    for weights in zip(*(model.decoder.weights for model in models)):
-        weights[0].assign(tf.add_n([tf.convert_to_tensor(w) for w in weights])
-                          / len(weights))
+    for variables in zip(*(model.decoder.weights for model in models)):
+        variables[0].assign(tf.add_n([tf.convert_to_tensor(w) for w in variables])
+                            / len(variables))
     return models[0]
 
 
@@ -64,25 +65,25 @@ def main(argv):
         sys.exit("ship_adain_decoder.py: error: give one of --run or --npz")
     if FLAGS.run and FLAGS.average_steps:
         steps = [int(step) for step in FLAGS.average_steps]
-        candidate = average_decoders([tasks.load_model(FLAGS.run, "adain", step)
+        candidate = average_decoders([runs.load_network(FLAGS.run, "adain", step)
                                       for step in steps])
         source = f"{FLAGS.run}, mean of ckpt-{', ckpt-'.join(map(str, steps))}"
     elif FLAGS.run:
-        candidate = tasks.load_model(FLAGS.run, "adain", FLAGS.step)
+        candidate = runs.load_network(FLAGS.run, "adain", FLAGS.step)
         source = (f"{FLAGS.run}/ckpt-{FLAGS.step}" if FLAGS.step is not None
                   else tf.train.latest_checkpoint(FLAGS.run))
     else:
         candidate, source = AdaIN(), FLAGS.npz
-        pretrained.load_adain_decoder(candidate, FLAGS.npz)
+        weights.load_decoder(candidate, FLAGS.npz)
     if FLAGS.output:
-        pretrained.save_adain_decoder(candidate, FLAGS.output)
+        weights.save_decoder(candidate, FLAGS.output)
         print(f"wrote {FLAGS.output} from {source}")
         return
     pairs = [(nst.load_image(asset(c), size=FLAGS.size), nst.load_image(asset(s)))
              for c, s in PAIRS]
     with tempfile.TemporaryDirectory() as folder:
         candidate_file = os.path.join(folder, "candidate.npz")
-        pretrained.save_adain_decoder(candidate, candidate_file)
+        weights.save_decoder(candidate, candidate_file)
         results = {name: decoder_scores(render_function(decoder), pairs)
                    for name, decoder in (("shipped", "shipped"),
                                          ("candidate", candidate_file))}
@@ -90,7 +91,7 @@ def main(argv):
         print(f"{name:9s} " + "  ".join(f"{key} {value:.4g}" for key, value in means.items()))
     better = all(results["candidate"][key] < results["shipped"][key]
                  for key in ("content_loss", "style_loss"))
-    shipped = pretrained.adain()
+    shipped = weights.shipped()
     same_decoder = all(np.array_equal(a.numpy(), b.numpy()) for a, b in
                        zip(candidate.decoder.weights, shipped.decoder.weights))
     better_detail = (same_decoder and results["candidate"]["alpha0_ssim"]
@@ -99,8 +100,8 @@ def main(argv):
         sys.exit("not shipped: the candidate is not lower on both held-out content_loss and "
                  "style_loss, nor (with the shipped decoder) higher on alpha0_ssim "
                  "(--force ships it anyway)")
-    pretrained.save_adain_decoder(candidate)
-    print(f"wrote {pretrained.ADAIN_DECODER} from {source}")
+    weights.save_decoder(candidate)
+    print(f"wrote {weights.DECODER_PATH} from {source}")
 
 
 if __name__ == "__main__":

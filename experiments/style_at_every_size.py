@@ -10,15 +10,15 @@ that run's) in each rendering mode:
   detail from a full-size pass of the network, from the photo, or none
   (``arbitrary_nst/multiscale.py``).
 
-Scores in the fixed VGG16 space of ``arbitrary_nst.metrics.evaluate_pair`` with the output
+Scores in the fixed VGG16 space of ``arbitrary_nst.evaluation.metrics.evaluate_pair`` with the output
 resized to ``eval_size`` px: Gram style loss relative to the photo's own (the photo scored
 as if it were the stylized image: lower = more of the painting) and content loss, each
 then relative to the 512 px output's (1 = as much style / content as the preview);
 ``preview``: mean absolute difference of the output resized to 512 px against the 512 px
 output; ``sharpness``: mean absolute Laplacian of the
 output's luminance over that of the 512 px output upsampled bicubic to the same size
-(``arbitrary_nst.metrics.sharpness``); ``grid``: the period-4 pattern of the output
-(``arbitrary_nst.metrics.grid_pattern``), the banding nearest upsampling leaves.
+(``arbitrary_nst.evaluation.metrics.sharpness``); ``grid``: the period-4 pattern of the output
+(``arbitrary_nst.evaluation.metrics.grid_pattern``), the banding nearest upsampling leaves.
 ``multistyle`` has built-in styles: its style reference is its own 512 px rendering of the
 bundled Brandenburg Gate photo with the same style (the look, apart from any content).
 
@@ -40,10 +40,12 @@ from absl import app
 from common import asset, load_settings, result_path, run_cli, write_report
 
 import arbitrary_nst as nst
-from arbitrary_nst import image_io, metrics
-from arbitrary_nst.atomic import write_atomically
-from arbitrary_nst.config import list_setting, setting
-from arbitrary_nst.multiscale import REFERENCE_SIZE
+from arbitrary_nst import registry
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.io.atomic import write_atomically
+from arbitrary_nst.rendering.multiscale import REFERENCE_SIZE
+from arbitrary_nst.schema import list_setting, setting
 
 MODES = ("single", "network", "photo", "none")
 
@@ -67,7 +69,7 @@ class Settings:
 
 def render(method, content_path, style, size, mode, path, settings):
     """Runs the command; returns ``(seconds, peak RSS MiB)``."""
-    style = settings.multistyle_style if method == "multistyle" else style
+    style = style if registry.get(method).style_images else settings.multistyle_style
     extra = (["--working_size", size] if mode == "single" else
              ["--detail", mode] if size > REFERENCE_SIZE else [])
     _, seconds, peak = run_cli("stylize", "--content", content_path, "--style", style,
@@ -93,7 +95,8 @@ def main(argv):
             content_name, style_name = pair.split(":")
             content = nst.load_image(asset(content_name))
             for method in settings.methods:
-                style = nst.load_image(look if method == "multistyle" else asset(style_name))
+                style = nst.load_image(asset(style_name) if registry.get(method).style_images
+                                       else look)
                 method_rows = []
                 photo = metrics.evaluate_pair(content, style, content, settings.eval_size)
                 outputs = {}
@@ -164,7 +167,7 @@ def write_outputs(rows, settings):
              f"{REFERENCE_SIZE} px output's; preview = mean "
              f"abs. difference at {REFERENCE_SIZE} px against it; sharpness = mean "
              "|Laplacian| over that of the upsampled preview; grid = the period-4 pattern "
-             "(banding, `arbitrary_nst.metrics.grid_pattern`, luminance units). Time and "
+             "(banding, `arbitrary_nst.evaluation.metrics.grid_pattern`, luminance units). Time and "
              "peak RSS: one `arbitrary-nst stylize` process, start-up and PNG writing "
              "included.\n",
              "| method | size | mode | style loss / photo's | style loss / 512's | content loss "

@@ -15,7 +15,7 @@ returns) or at ``--steps``.
 Writes ``OUT/run/`` (checkpoints, TensorBoard, history), ``OUT/decoder.npz`` (float16,
 what ``experiments/ship_adain_decoder.py --npz`` ships) and ``OUT/metrics.json``: steps,
 steps/s and pairs/s after the first step, and the held-out scores
-(:mod:`arbitrary_nst.heldout`, at ``--eval_size`` px) of the shipped decoder and of the new
+(:mod:`arbitrary_nst.training.heldout`, at ``--eval_size`` px) of the shipped decoder and of the new
 one; prints them.
 """
 
@@ -26,10 +26,11 @@ import tensorflow as tf
 from absl import app, flags
 from common import PAIRS
 
-from arbitrary_nst import heldout, pretrained
-from arbitrary_nst.config import load_config
-from arbitrary_nst.models.adain import AdaIN
-from arbitrary_nst.train import dtype_policy, train
+from arbitrary_nst.methods.adain import weights
+from arbitrary_nst.methods.adain.network import AdaIN
+from arbitrary_nst.training import heldout
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import dtype_policy, train
 
 FLAGS = flags.FLAGS
 gpu_run.define_flags("runs/adain_gpu")
@@ -63,10 +64,10 @@ def main(argv):
     trained = result["model"]
     os.makedirs(FLAGS.out, exist_ok=True)
     decoder_path = os.path.join(FLAGS.out, "decoder.npz")
-    pretrained.save_adain_decoder(trained, decoder_path)
-    shipped = pretrained.adain()
+    weights.save_decoder(trained, decoder_path)
+    shipped = weights.shipped()
     new = AdaIN()
-    pretrained.load_adain_decoder(new, decoder_path)
+    weights.load_decoder(new, decoder_path)
     pairs = heldout.HeldOut(config.eval)
     seconds = result["seconds_per_step"]
     metrics = {

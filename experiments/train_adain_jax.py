@@ -26,6 +26,7 @@ alpha 1; ``ship_adain_decoder.py`` gives the scores that decide). Needs jax and 
 """
 
 import concurrent.futures
+import dataclasses
 import os
 import sys
 import time
@@ -35,22 +36,27 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-import yaml
 from absl import app, flags
-from adain_jax import (decoder_arrays, encoder_layer_names, loss_terms, make_train_step,
-                       read_decoder)
+from adain_jax import (
+    decoder_arrays,
+    encoder_layer_names,
+    loss_terms,
+    make_train_step,
+    read_decoder,
+)
 from adain_jax_data import CropSampler, heldout_squares, open_rgb, shard_images
 
-from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.errors import NSTError
+from arbitrary_nst.io.atomic import write_atomically
+from arbitrary_nst.methods.adain.weights import DECODER_PATH
+from arbitrary_nst.networks.weights import read_weights_file
 from arbitrary_nst.progress import progress_bar
-from arbitrary_nst.weights import read_weights_file
+from arbitrary_nst.training.config import load_config, training_objective
 
 FLAGS = flags.FLAGS
 gpu_run.define_flags("runs/adain_jax")
-flags.DEFINE_string("init", os.path.join(os.path.dirname(__file__), "..", "arbitrary_nst",
-                                         "pretrained", "adain_vgg16_decoder.npz"),
-                    "Decoder .npz to start from (default: the shipped one).")
+flags.DEFINE_string("init", DECODER_PATH, "Decoder .npz to start from (default: the shipped "
+                    "one).")
 flags.DEFINE_string("config", os.path.join(os.path.dirname(__file__), "..", "configs",
                                            "adain_round2.yaml"),
                     "Config whose model weights and learning rate schedule are used.")
@@ -58,8 +64,8 @@ flags.DEFINE_float("snapshot_minutes", 2.0, "Write decoder_stepN.npz this often.
 flags.DEFINE_integer("workers", 8, "Threads that cut and augment crops.")
 flags.DEFINE_integer("seed", 0, "Seed of the crops and augmentation.")
 flags.DEFINE_enum("precision", "bfloat16", ["bfloat16", "float32"], "Compute dtype.")
-flags.DEFINE_multi_string("set", [], "Override a key of --config's model or train "
-                          "section, e.g. --set model.style_weight=4.")
+flags.DEFINE_multi_string("set", [], "Override a key of --config, e.g. --set "
+                          "model.style_weight=4 (its model and train sections are used).")
 
 
 def save_decoder(decoder, path):
@@ -69,16 +75,10 @@ def save_decoder(decoder, path):
 
 
 def read_config():
-    """``(model, train)`` sections of ``--config`` after the ``--set`` overrides."""
-    with open(FLAGS.config, encoding="utf-8") as f:
-        config = yaml.safe_load(f)
-    for override in FLAGS.set:
-        key, _, value = override.partition("=")
-        section, _, name = key.partition(".")
-        if section not in ("model", "train") or not name or not value:
-            raise ValueError(f"--set {override}: expected model.KEY=VALUE or train.KEY=VALUE")
-        config[section][name] = yaml.safe_load(value)
-    return config["model"], config["train"]
+    """``(model, train, objective)``: the sections of ``--config`` after the ``--set``
+    overrides (validated as ``arbitrary-nst train`` validates them), and its loss."""
+    config = load_config(FLAGS.config, FLAGS.set)
+    return config.model, config.train, training_objective(config)
 
 
 def read_inputs():
@@ -97,26 +97,26 @@ def read_inputs():
 def main(argv):
     del argv
     try:
-        model, train = read_config()
+        model, train, objective = read_config()
         encoder, decoder, sampler, heldout = read_inputs()
     except (OSError, KeyError, ValueError, NSTError) as exc:
         sys.exit(f"train_adain_jax.py: error: {exc} (the data folder comes from "
                  "experiments/pack_adain_data.py)")
     encoder, decoder, heldout = jax.device_put((encoder, decoder, heldout))
-    identity_count = round(model.get("identity_share", 0.0) * FLAGS.batch_size)
+    identity_count = round(model.identity_share * FLAGS.batch_size)
     dtype = jnp.bfloat16 if FLAGS.precision == "bfloat16" else jnp.float32
     print(f"devices: {jax.devices()}; compute {FLAGS.precision}; batch {FLAGS.batch_size} "
           f"({identity_count} reconstructions) of {FLAGS.crop} px", flush=True)
-    learning_rate, decay = train["learning_rate"], train.get("learning_rate_decay", 0.0)
+    learning_rate, decay = train.learning_rate, train.learning_rate_decay
     optimizer = optax.adam(lambda count: learning_rate / (1.0 + decay * count), eps=1e-7)
     opt_state = optimizer.init(decoder)
-    step = make_train_step({"content": model["content_weight"], "style": model["style_weight"],
-                            "identity": model.get("identity_weight", 0.0)},
-                           identity_count, optimizer, dtype)
+    step = make_train_step({"content": model.content_weight, "style": model.style_weight,
+                            "identity": model.identity_weight},
+                           identity_count, optimizer, dtype, objective)
 
     @jax.jit
     def heldout_losses(decoder, encoder, content, style):
-        terms = loss_terms(decoder, encoder, content, style, 0, dtype)
+        terms = loss_terms(decoder, encoder, content, style, 0, dtype, objective)
         return {"content": terms["content"], "style": terms["style"]}
 
     os.makedirs(FLAGS.out, exist_ok=True)
@@ -124,7 +124,8 @@ def main(argv):
     pending = [pool.submit(sampler.batch, i, FLAGS.batch_size, identity_count)
                for i in range(2 * FLAGS.workers)]
     next_index = len(pending)
-    metrics = {"batch_size": FLAGS.batch_size, "crop": FLAGS.crop, "model": model,
+    metrics = {"batch_size": FLAGS.batch_size, "crop": FLAGS.crop,
+               "model": dataclasses.asdict(model),
                "learning_rate": learning_rate, "learning_rate_decay": decay,
                "precision": FLAGS.precision, "device": str(jax.devices()[0]),
                "init": os.path.basename(FLAGS.init), "snapshots": []}

@@ -84,8 +84,8 @@ show(content, *strip, labels=["photo"] + [f"alpha {a}" for a in (0, 0.25, 0.5, 0
                      "runs use `arbitrary-nst train --config ...` and TensorBoard."),
         ("code", SETUP),
         ("code", """import tempfile
-from arbitrary_nst.config import load_config
-from arbitrary_nst.train import train
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import train
 
 steps = int(os.environ.get("NST_TRAIN_STEPS", "60"))
 run_dir = tempfile.mkdtemp(prefix="adain_tiny_")

@@ -5,7 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from arbitrary_nst import SAMPLES_DIR, image_io
+from arbitrary_nst import SAMPLES_DIR
+from arbitrary_nst.io import image_io
 
 CONTENT_PATH = os.path.join(SAMPLES_DIR, "brandenburg_gate.jpg")
 STYLE_PATH = os.path.join(SAMPLES_DIR, "starry_night.jpg")

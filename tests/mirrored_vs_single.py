@@ -13,8 +13,8 @@ tf.config.set_logical_device_configuration(
     tf.config.list_physical_devices("CPU")[0],
     [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
 
-from arbitrary_nst.config import load_config  # noqa: E402  (after the device setup)
-from arbitrary_nst.train import train  # noqa: E402
+from arbitrary_nst.training.config import load_config  # noqa: E402  (after the device setup)
+from arbitrary_nst.training.train import train  # noqa: E402
 
 config_path, run_dir = sys.argv[1], sys.argv[2]
 results = {}

@@ -16,8 +16,8 @@ os.environ["TF_CONFIG"] = json.dumps({
 
 import numpy as np  # noqa: E402  (TF_CONFIG must be set before TensorFlow starts)
 
-from arbitrary_nst.config import load_config  # noqa: E402
-from arbitrary_nst.train import train  # noqa: E402
+from arbitrary_nst.training.config import load_config  # noqa: E402
+from arbitrary_nst.training.train import train  # noqa: E402
 
 config = load_config(config_path, ["distribute.strategy=multi_worker", "train.steps=3",
                                    "train.learning_rate=1e-4", f"checkpoint.dir={run_dir}"])

@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from arbitrary_nst import feedforward, image_io, losses, pretrained
-from arbitrary_nst.models.adain import BOTTLENECK, AdaIN, build_decoder
-from arbitrary_nst.optimize import Region
+from arbitrary_nst import registry
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.adain import weights
+from arbitrary_nst.methods.adain.network import BOTTLENECK, AdaIN, build_decoder
+from arbitrary_nst.methods.regions import Region
+from arbitrary_nst.networks import losses
 
 
 def test_decoder_mirrors_the_encoder():
@@ -50,7 +53,7 @@ def test_training_steps_reduce_the_loss(content64, style64, second_style64):
 def test_shipped_decoder_is_trained(content64, style64):
     """The packaged float16 decoder: on the sample pair its AdaIN loss is a small fraction
     of an untrained decoder's, and alpha moves the output from photo to style."""
-    shipped = pretrained.adain()
+    shipped = weights.shipped()
     untrained = AdaIN()
     content = image_io.resize(content64, 48, 64)[None]
     style = image_io.resize(style64, 48, 64)[None]
@@ -70,11 +73,11 @@ def test_shipped_decoder_is_trained(content64, style64):
 
 
 def test_blend_weights_and_masks_in_feature_space(content64, style64, second_style64):
-    model = pretrained.adain()
+    model = weights.shipped()
     first = model.style_statistics(style64[None])
     second = model.style_statistics(second_style64[None])
-    only_first = feedforward.run_adain(content64, [style64, second_style64],
-                                       [Region(None, (1.0, 0.0))], {})
+    only_first = registry.load("adain").stylize(content64, [style64, second_style64],
+                                                [Region(None, (1.0, 0.0))])
     direct = model.transfer(content64[None], *first).numpy()[0]
     np.testing.assert_allclose(only_first, direct, atol=1e-5)
     # A mask that is 1 everywhere for the first region equals no mask at all.
@@ -97,7 +100,7 @@ def test_blend_weights_and_masks_in_feature_space(content64, style64, second_sty
 
 
 def test_identity_samples_use_their_own_content_as_style(content64, style64):
-    model = pretrained.adain()
+    model = weights.shipped()
     content = tf.constant(np.stack([image_io.resize(content64, 48, 64),
                                     image_io.resize(style64, 48, 64)]))
     style = tf.constant(np.stack([image_io.resize(style64, 48, 64)] * 2))
@@ -138,11 +141,12 @@ def test_a_decoder_npz_renders_like_the_shipped_decoder(content64, style64):
     """``checkpoint=`` a decoder file (what ship_adain_decoder.py and the GPU script
     write) loads it; the shipped file itself gives the shipped output; other methods and
     other files are refused."""
-    from arbitrary_nst import control, tasks
     from arbitrary_nst.errors import UsageError
+    from arbitrary_nst.rendering import control
+    from arbitrary_nst.training import runs
     shipped = control.stylize(content64, [style64], method="adain")
     from_file = control.stylize(content64, [style64], method="adain",
-                                checkpoint=pretrained.ADAIN_DECODER)
+                                checkpoint=weights.DECODER_PATH)
     np.testing.assert_allclose(from_file, shipped, atol=1e-5)
-    with pytest.raises(UsageError, match="only as an AdaIN decoder .npz"):
-        tasks.load_model(pretrained.ADAIN_DECODER, "multistyle")
+    with pytest.raises(UsageError, match="takes a training run folder, not a file"):
+        runs.load_network(weights.DECODER_PATH, "multistyle")

@@ -5,15 +5,26 @@ weights it brings the photo back at alpha 0."""
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import CONTENT_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arbitrary_nst import feedforward, image_io, layers, metrics, pretrained, tasks
-from arbitrary_nst.config import load_config
-from arbitrary_nst.models.adain import DETAIL_LAYER, MARGIN, AdaIN, build_detail_branch
-from arbitrary_nst.optimize import Region
-from arbitrary_nst.train import train
-from conftest import CONTENT_PATH
+from arbitrary_nst import registry
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.adain import weights
+from arbitrary_nst.methods.adain.network import (
+    DETAIL_LAYER,
+    MARGIN,
+    AdaIN,
+    build_detail_branch,
+)
+from arbitrary_nst.methods.regions import Region
+from arbitrary_nst.networks import layers
+from arbitrary_nst.networks.layer_weights import save_layer_weights
+from arbitrary_nst.training import runs
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import train
 
 
 def randomized(model, seed=3, scale=0.05):
@@ -36,7 +47,7 @@ def residual_of(model, content):
 def pair(content64, style64):
     """The shipped decoder with a new (zero) branch, the same with a random branch, and
     the sample painting's statistics."""
-    model = AdaIN("vgg16", decoder=pretrained.adain().decoder)
+    model = AdaIN("vgg16", decoder=weights.shipped().decoder)
     return model, randomized(model), model.style_statistics(style64[None])
 
 
@@ -75,15 +86,15 @@ def test_an_unstyled_region_gets_the_whole_branch(tmp_path, pair, content64, sty
     added in full (alpha 0), on the styled right half ``1 - alpha`` of it."""
     model, other, _ = pair
     files = {"with": str(tmp_path / "with.npz"), "without": str(tmp_path / "without.npz")}
-    pretrained.save_adain_decoder(other, files["with"])
-    pretrained.save_layer_weights({"decoder": other.decoder}, files["without"])
+    weights.save_decoder(other, files["with"])
+    save_layer_weights({"decoder": other.decoder}, files["without"])
     left = np.zeros(content64.shape[:2], np.float32)
     left[:, :32] = 1.0
     regions = [Region(left, None), Region(1.0 - left, (1.0,))]
-    outputs = {name: feedforward.run_adain(content64, [style64], regions,
-                                           {"alpha": alpha, "checkpoint": path})
+    outputs = {name: registry.load("adain", checkpoint=path).stylize(content64, [style64],
+                                                                     regions, alpha)
                for name, path in files.items()}
-    residual = residual_of(tasks.load_model(files["with"], "adain"), content64[None])[0]
+    residual = residual_of(runs.load_network(files["with"], "adain"), content64[None])[0]
     inside = np.all([(o > 0.01) & (o < 0.99) for o in outputs.values()], axis=0)
     difference = outputs["with"] - outputs["without"]
     weight = np.where(np.arange(64) < 32, 1.0, 1.0 - alpha)[None, :, None]
@@ -95,18 +106,18 @@ def test_decoder_files_round_trip_the_branch(tmp_path, pair, content64, style64)
     (older files, the JAX trainer's) leaves the branch as it was."""
     model, other, (mean, std) = pair
     path = str(tmp_path / "decoder.npz")
-    pretrained.save_adain_decoder(other, path)
+    weights.save_decoder(other, path)
     loaded = AdaIN()
-    pretrained.load_adain_decoder(loaded, path)
+    weights.load_decoder(loaded, path)
     for saved, original in zip(loaded.detail.weights + loaded.decoder.weights,
                                other.detail.weights + other.decoder.weights):
         np.testing.assert_allclose(saved.numpy(), original.numpy(), rtol=1e-3, atol=1e-4)
     decoder_only = str(tmp_path / "decoder_only.npz")
-    pretrained.save_layer_weights({"decoder": other.decoder}, decoder_only)
+    save_layer_weights({"decoder": other.decoder}, decoder_only)
     fresh = AdaIN()
-    pretrained.load_adain_decoder(fresh, decoder_only)
+    weights.load_decoder(fresh, decoder_only)
     assert all(np.abs(w.numpy()).max() == 0.0 for w in fresh.detail.weights[-2:])
-    rendered = tasks.load_model(path, "adain").transfer(content64[None], mean, std, 0.0)
+    rendered = runs.load_network(path, "adain").transfer(content64[None], mean, std, 0.0)
     np.testing.assert_allclose(rendered.numpy(),
                                other.transfer(content64[None], mean, std, 0.0).numpy(),
                                atol=2e-3)
@@ -131,10 +142,10 @@ summary: {{every_steps: 4, image_every_steps: 8}}
     result = train(load_config(str(path)), progress=False)
     losses = [loss for _, loss in result["losses"]]
     assert np.mean(losses[-4:]) < 0.8 * np.mean(losses[:2]), losses
-    shipped = pretrained.adain()
+    shipped = weights.shipped()
     for trained, original in zip(result["model"].decoder.weights, shipped.decoder.weights):
         np.testing.assert_array_equal(trained.numpy(), original.numpy())
-    restored = tasks.load_model(str(tmp_path / "run"), "adain")
+    restored = runs.load_network(str(tmp_path / "run"), "adain")
     for a, b in zip(restored.detail.weights, result["model"].detail.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert any(np.abs(a.numpy() - b.numpy()).max() > 1e-6
@@ -146,7 +157,7 @@ def test_the_shipped_branch_brings_the_photo_back():
     the alpha-0 luminance SSIM against the photo (held-out 512 px figures: 0.726 without,
     see the README)."""
     photo = image_io.load_image(CONTENT_PATH, size=256)
-    shipped = pretrained.adain()
+    shipped = weights.shipped()
     own = shipped.style_statistics(photo[None])
     # reconstruct() needs no statistics: the same as transfer at alpha 0 with the photo's.
     np.testing.assert_array_equal(shipped.reconstruct(photo[None]).numpy(),

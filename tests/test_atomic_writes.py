@@ -11,11 +11,11 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import image_io
+from arbitrary_nst.io import image_io
 
 WRITE_IMAGES = """
 import sys, numpy as np
-from arbitrary_nst import image_io
+from arbitrary_nst.io import image_io
 path = sys.argv[1]
 images = [np.full((600, 800, 3), v, np.float32) for v in (0.2, 0.8)]
 i = 0

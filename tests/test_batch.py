@@ -7,11 +7,12 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import CONTENT_PATH, STYLE_PATH
 from PIL import Image
 
-from arbitrary_nst import batch, image_io
 from arbitrary_nst.errors import UsageError
-from conftest import CONTENT_PATH, STYLE_PATH
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering import batch
 
 
 def make_inputs(folder):

@@ -5,11 +5,13 @@ import io
 
 import numpy as np
 import pytest
+from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
 from PIL import Image
 
-from arbitrary_nst import blend_panel, control, image_io
+from arbitrary_nst import blend_panel
 from arbitrary_nst.errors import UsageError
-from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering import control
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from PIL import Image
-
-from arbitrary_nst.image_io import load_image, save_image
 from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
+from PIL import Image
 from test_image_io import make_bad_file
 
+from arbitrary_nst.io.image_io import load_image, save_image
 
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -74,7 +73,7 @@ def test_usage_errors(tmp_path):
     assert done.returncode == 2 and "--steps applies to --method gatys only" in done.stderr
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--method",
                    "gatys", "--tile_size", "512", "--output", output)
-    assert done.returncode == 2 and "--tile_size applies to --method adain" in done.stderr
+    assert done.returncode == 2 and "--tile_size applies to --method arbitrary / adain / multistyle only" in done.stderr
     done = run_cli("stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH,
                    "--tile_size", "100", "--output", output)
     assert done.returncode == 1 and "tile_size 100: expected a multiple of 8" in done.stderr
@@ -114,8 +113,8 @@ def test_help_lists_commands_and_each_commands_own_flags():
         assert f"    {name}" in top.stdout
     stylize = run_cli("stylize", "--help")
     assert stylize.returncode == 0
-    for group in ("input:", "output:", "method:", "controls:", "Gatys (--method gatys):",
-                  "tiling (adain, multistyle, arbitrary):"):
+    for group in ("input:", "output:", "method:", "controls:", "settings of --method gatys:",
+                  "settings of --method arbitrary / adain / multistyle:"):
         assert f"\n{group}\n" in stylize.stdout
     assert "--style_scale" in stylize.stdout and "(default: 512)" in stylize.stdout
     assert "--temporal_weight" not in stylize.stdout and "--config" not in stylize.stdout
@@ -197,7 +196,7 @@ def test_train_command_names_config_mistakes(tmp_path):
 
 
 def test_train_twice_says_there_is_nothing_to_train(tmp_path):
-    from arbitrary_nst import run_record
+    from arbitrary_nst.training import run_record
     run_dir = tmp_path / "run"
     args = ("train", "--config", os.path.join(REPO, "configs", "adain_tiny.yaml"),
             "--set", f"data.content={TEST_ASSETS}/content", "--set",
@@ -231,9 +230,10 @@ def test_feed_forward_methods(tmp_path):
         assert done.returncode == 0, done.stderr
         assert Image.open(outputs[name]).size == (96, 72)
     # --alpha 0.6 leaves the output's relu4_1 statistics further from the painting's.
-    from arbitrary_nst import losses, pretrained
-    from arbitrary_nst.models.adain import BOTTLENECK
-    model = pretrained.adain()
+    from arbitrary_nst.methods.adain import weights
+    from arbitrary_nst.methods.adain.network import BOTTLENECK
+    from arbitrary_nst.networks import losses
+    model = weights.shipped()
     mean, std = model.style_statistics(load_image(STYLE_PATH)[None])
     partial, full = (float(losses.mean_std_loss(
         model.encode(load_image(outputs[n])[None])[BOTTLENECK], mean, std))

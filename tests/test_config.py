@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from arbitrary_nst.config import ConfigError, load_config
+from arbitrary_nst.training.config import ConfigError, load_config
 
 CONFIGS = os.path.join(os.path.dirname(__file__), "..", "configs")
 
@@ -68,20 +68,23 @@ def test_missing_file(tmp_path):
 
 
 @pytest.mark.parametrize("model_type,override,used_by", [
-    ("multistyle", "model.arch=vgg19", "adain"),
-    ("arbitrary", "model.arch=vgg19", "adain"),
+    ("multistyle", "model.arch=vgg19", "adain, wct"),
+    ("arbitrary", "model.arch=vgg19", "adain, wct"),
     ("adain", "model.transformer=lite", "multistyle"),
     ("adain", "model.num_styles=3", "multistyle"),
     ("arbitrary", "data.style_size=128", "multistyle"),
     ("multistyle", "model.identity_share=0.5", "adain"),
-    ("arbitrary", "model.init_weights=shipped", "adain"),
-    ("multistyle", "data.style_augment=true", "adain, arbitrary"),
-    ("arbitrary", "train.mixed_precision=true", "adain, multistyle"),
-    ("multistyle", "eval.content=[a.jpg]", "adain, arbitrary"),
+    ("arbitrary", "model.init_weights=shipped", "adain, wct"),
+    ("multistyle", "data.style_augment=true", "arbitrary, adain"),
+    ("arbitrary", "train.mixed_precision=true", "adain, multistyle, wct"),
+    ("multistyle", "eval.content=[a.jpg]", "arbitrary, adain"),
+    ("wct", "model.style_weight=3", "arbitrary, adain, multistyle"),
+    ("wct", "data.style=x", "arbitrary, adain, multistyle"),
 ])
 def test_a_key_the_model_type_does_not_use_is_refused(tmp_path, model_type, override,
                                                        used_by):
-    path = write(tmp_path, f"model: {{type: {model_type}}}\n")
+    level = "  level: block1_conv1\n" if model_type == "wct" else ""
+    path = write(tmp_path, f"model:\n  type: {model_type}\n{level}")
     overrides = [override] + (["eval.style=[b.jpg]"] if override.startswith("eval") else [])
     with pytest.raises(ConfigError) as error:
         load_config(path, overrides)
@@ -130,14 +133,16 @@ def test_bad_loss_layers_are_named(tmp_path, text, overrides, message):
 
 
 def test_loss_layers_default_to_each_paper_and_accept_vgg19_for_adain(tmp_path):
-    from arbitrary_nst import loss_layers
-    adain = load_config(write(tmp_path, "model: {type: adain}\n"))
-    assert loss_layers.for_model(adain.model) == (
-        (), ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1"), (1.0,) * 4)
-    multistyle = load_config(write(tmp_path, "model: {type: multistyle}\n"),
-                             ["model.style_layers=[block1_conv1, block5_conv3]",
-                              "model.style_layer_weights=[0.5, 2]"])
-    assert loss_layers.for_model(multistyle.model) == (
-        ("block3_conv3",), ("block1_conv1", "block5_conv3"), (0.5, 2.0))
+    from arbitrary_nst.training.config import training_objective
+    adain = training_objective(load_config(write(tmp_path, "model: {type: adain}\n")))
+    assert adain.style_weights == dict.fromkeys(
+        ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1"), 1.0)
+    assert adain.statistic == "mean_std"
+    multistyle = training_objective(load_config(
+        write(tmp_path, "model: {type: multistyle}\n"),
+        ["model.style_layers=[block1_conv1, block5_conv3]", "model.style_layer_weights=[0.5, 2]"]))
+    assert multistyle.content_weights == {"block3_conv3": 1.0}
+    assert multistyle.style_weights == {"block1_conv1": 0.5, "block5_conv3": 2.0}
+    assert multistyle.statistic == "gram"
     load_config(write(tmp_path, "model: {type: adain, arch: vgg19}\n"),
                 ["model.style_layers=[block3_conv4]"])

@@ -15,13 +15,16 @@ import os
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from arbitrary_nst import tasks
-from arbitrary_nst.config import (DECODER_ONLY_KEYS, ConfigError, ExperimentConfig,
-                                  load_config)
 from conftest import TEST_ASSETS, summary_tags
 
-TYPES = ("adain", "multistyle", "arbitrary")
+from arbitrary_nst import registry
+from arbitrary_nst.training import tasks
+from arbitrary_nst.training.config import ConfigError, ExperimentConfig, load_config
+
+TYPES = registry.names(trainable=True)
+DECODER_ONLY_KEYS = next(keys for key, value, keys, _ in
+                         registry.get("adain").training.unused_when
+                         if (key, value) == ("model.trains", "detail"))
 NON_DEFAULT = {
     "model.type": None,  # the thing being varied
     "model.arch": "vgg19",
@@ -36,6 +39,8 @@ NON_DEFAULT = {
     "model.content_layers": ["block2_conv2"],
     "model.style_layers": ["block1_conv1", "block2_conv1"],
     "model.style_layer_weights": [0.0, 3.0, 1.0, 1.0],
+    "model.level": "block2_conv1",
+    "model.feature_weight": 3.0,
     "data.content": os.path.join(TEST_ASSETS, "styles"),
     "data.style": os.path.join(TEST_ASSETS, "content"),
     "data.resize": 96,
@@ -60,8 +65,11 @@ def keys(sections=("model", "data")):
 def base_overrides(model_type):
     overrides = [f"model.type={model_type}",
                  f"data.content={os.path.join(TEST_ASSETS, 'content')}",
-                 f"data.style={os.path.join(TEST_ASSETS, 'styles')}",
                  "data.resize=72", "data.crop=64", "data.batch_size=2"]
+    if model_type == "wct":  # decoders learn to reconstruct: no paintings
+        overrides.append("model.level=block1_conv1")
+    else:
+        overrides.append(f"data.style={os.path.join(TEST_ASSETS, 'styles')}")
     if model_type == "multistyle":
         overrides.append("data.style_size=64")
     return overrides
@@ -162,10 +170,16 @@ def poison_second_loss(monkeypatch):
     monkeypatch.setattr(tasks, "make_task", poisoned_task)
 
 
+def networks_of(model):
+    """The Keras networks ``model`` holds (as attributes, or in a dict attribute)."""
+    values = list(vars(model).values())
+    values += [v for d in values if isinstance(d, dict) for v in d.values()]
+    return [v for v in values if isinstance(v, tf.keras.Model)]
+
+
 def compute_dtypes(model):
     """The compute dtypes of the layers of the Keras networks that ``model`` holds."""
-    networks = [v for v in vars(model).values() if isinstance(v, tf.keras.Model)]
-    return {layer.compute_dtype for network in networks for layer in network.layers}
+    return {layer.compute_dtype for network in networks_of(model) for layer in network.layers}
 
 
 def checkpoints(folder):
@@ -176,8 +190,8 @@ def checkpoints(folder):
 @pytest.mark.parametrize("model_type", TYPES)
 def test_every_trainer_key_is_honoured_or_refused(config_file, tmp_path, monkeypatch,
                                                   model_type):
-    from arbitrary_nst import run_record
-    from arbitrary_nst.train import train
+    from arbitrary_nst.training import run_record
+    from arbitrary_nst.training.train import train
     base = base_overrides(model_type) + ["data.resize=40", "data.crop=32", "train.steps=2"]
     reference = train(load_config(config_file, base + [f"checkpoint.dir={tmp_path / 'a'}"]),
                       progress=False)
@@ -210,6 +224,7 @@ def test_every_trainer_key_is_honoured_or_refused(config_file, tmp_path, monkeyp
             refused.add(key)
             overrides = [o for o in overrides if not o.startswith(key + "=")]
     assert refused == {"adain": set(), "arbitrary": {"train.mixed_precision"},
+                       "wct": {"eval.content", "eval.style", "eval.size", "eval.every_steps"},
                        "multistyle": {"eval.content", "eval.style", "eval.size",
                                       "eval.every_steps"}}[model_type]
     poison_second_loss(monkeypatch)
@@ -224,8 +239,8 @@ def test_every_trainer_key_is_honoured_or_refused(config_file, tmp_path, monkeyp
     assert [step for step, _ in tags["inputs_and_output"]] == [2]  # image_every_steps
     assert checkpoints(tmp_path / "b") == [2, 3]  # checkpoint dir, every_steps, keep
     assert result["step_function"]._jit_compile is True  # train.xla
-    variable = (result["model"].decoder if model_type == "adain" else result["model"]
-                .transformer).trainable_variables[0]
+    variable = next(network for network in networks_of(result["model"])
+                    if network.trainable_variables).trainable_variables[0]
     assert isinstance(variable.value, tf.distribute.DistributedValues)  # distribute.strategy
     if "train.mixed_precision" not in refused:
         assert "bfloat16" in compute_dtypes(result["model"])

@@ -4,27 +4,29 @@ import numpy as np
 import pytest
 
 import arbitrary_nst
-from arbitrary_nst import color, control, image_io
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods import regions
+from arbitrary_nst.rendering import color
 
 FAST = dict(method="gatys", steps=20, progress=False)
 
 
 def test_normalize_weights():
-    assert control.normalize_weights([3, 1], 2) == (0.75, 0.25)
-    assert control.normalize_weights(None, 4) == (0.25,) * 4
+    assert regions.normalize_weights([3, 1], 2) == (0.75, 0.25)
+    assert regions.normalize_weights(None, 4) == (0.25,) * 4
     with pytest.raises(UsageError, match="2 values for 3 style images"):
-        control.normalize_weights([1, 1], 3)
+        regions.normalize_weights([1, 1], 3)
     with pytest.raises(UsageError, match="non-negative"):
-        control.normalize_weights([1, -1], 2)
+        regions.normalize_weights([1, -1], 2)
 
 
 def test_mask_regions_memberships_sum_to_one():
     mask = np.linspace(0, 1, 11, dtype=np.float32)[None, :]
-    one = control.mask_regions(mask, 1)
+    one = regions.mask_regions(mask, 1)
     assert one[0].style_weights == (1.0,) and one[1].style_weights is None
     np.testing.assert_allclose(one[0].mask + one[1].mask, 1.0)
-    three = control.mask_regions(mask, 3)
+    three = regions.mask_regions(mask, 3)
     np.testing.assert_allclose(sum(r.mask for r in three), 1.0, atol=1e-6)
     assert three[0].mask[0, -1] == 1.0 and three[1].mask[0, 5] == 1.0 and three[2].mask[0, 0] == 1.0
 
@@ -92,7 +94,7 @@ def test_size_and_bad_combinations(content64, style64):
 def test_style_encodings_are_reused_across_calls(content64, style64):
     """A batch or a notebook encodes each style image once per network: the second
     stylize with the same painting finds its encoding (same result, no new encoding)."""
-    from arbitrary_nst import feedforward
+    from arbitrary_nst.methods import base
     calls = []
 
     def encode(images):
@@ -100,13 +102,13 @@ def test_style_encodings_are_reused_across_calls(content64, style64):
         return images.mean()
 
     network = object()
-    first = feedforward.encoded(network, encode, style64)
-    assert feedforward.encoded(network, encode, style64.copy()) == first and len(calls) == 1
-    feedforward.encoded(network, encode, style64[::-1])  # another image: encoded
+    first = base.encoded(network, encode, style64)
+    assert base.encoded(network, encode, style64.copy()) == first and len(calls) == 1
+    base.encoded(network, encode, style64[::-1])  # another image: encoded
     assert len(calls) == 2
-    feedforward._ENCODINGS.clear()
+    base._ENCODINGS.clear()
     once = arbitrary_nst.stylize(content64, [style64], working_size=32)  # 2 passes
-    assert len(feedforward._ENCODINGS) == 1
+    assert len(base._ENCODINGS) == 1
     again = arbitrary_nst.stylize(content64, [style64], working_size=32)
-    assert len(feedforward._ENCODINGS) == 1
+    assert len(base._ENCODINGS) == 1
     np.testing.assert_array_equal(once, again)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from arbitrary_nst import data
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.training import data
 
 
 @pytest.fixture()

@@ -7,10 +7,11 @@ import sys
 
 import numpy as np
 import pytest
-
-from arbitrary_nst import evaluation, image_io
-from arbitrary_nst.errors import UsageError
 from conftest import CONTENT_PATH, STYLE_PATH
+
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.evaluation import evaluation
+from arbitrary_nst.io import image_io
 
 
 @pytest.fixture()

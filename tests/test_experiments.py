@@ -13,9 +13,9 @@ import sys
 import numpy as np
 import pytest
 import yaml
-
-from arbitrary_nst import config
 from conftest import TEST_ASSETS
+
+from arbitrary_nst.training import config
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 EXPERIMENTS = os.path.join(ROOT, "experiments")
@@ -160,8 +160,8 @@ def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
     final = metrics["snapshots"][-1]
     assert final["file"] == "decoder.npz" and final["step"] == 3
     assert final["heldout"]["content"] > 0 and final["heldout"]["style"] > 0
-    from arbitrary_nst.models.adain import AdaIN
-    from arbitrary_nst.pretrained import load_layer_weights
+    from arbitrary_nst.methods.adain.network import AdaIN
+    from arbitrary_nst.networks.layer_weights import load_layer_weights
     model = AdaIN("vgg16")
     load_layer_weights({"decoder": model.decoder}, str(jax_out / "decoder.npz"))
     rendered = model.transfer(np.full((1, 32, 32, 3), 0.5, np.float32),
@@ -170,7 +170,7 @@ def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
     refused = subprocess.run(
         [sys.executable, os.path.join(EXPERIMENTS, "train_adain_jax.py"), "--data", str(data),
          "--set", "data.crop=3"], capture_output=True, text=True)
-    assert refused.returncode == 1 and "--set data.crop=3: expected model.KEY" in refused.stderr
+    assert refused.returncode == 1 and "data.crop=3: expected a value >= 16" in refused.stderr
 
 
 def test_compare_methods_runs_exactly_the_listed_methods_on_given_pairs(tmp_path):
@@ -205,7 +205,7 @@ def test_ship_script_averages_the_decoder_weights_of_checkpoints():
         ship = importlib.import_module("ship_adain_decoder")
     finally:
         sys.path.remove(EXPERIMENTS)
-    from arbitrary_nst.models.adain import AdaIN
+    from arbitrary_nst.methods.adain.network import AdaIN
     models = [AdaIN(seed=seed) for seed in (1, 2, 3)]
     expected = [np.mean([w.numpy() for w in weights], axis=0)
                 for weights in zip(*(model.decoder.weights for model in models))]

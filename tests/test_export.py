@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 import tensorflow_hub as hub
-
-from arbitrary_nst import control, export, image_io
-from arbitrary_nst.errors import NSTError, UsageError
 from conftest import CONTENT_PATH, STYLE_PATH
+
+from arbitrary_nst import export
+from arbitrary_nst.errors import NSTError, UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering import control
 
 
 @pytest.mark.parametrize("method", ["arbitrary", "adain"])

@@ -7,14 +7,14 @@ import os
 
 import numpy as np
 import yaml
+from conftest import CONTENT_PATH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from arbitrary_nst import image_io
-from arbitrary_nst.config import load_config
 from arbitrary_nst.errors import NSTError
-from conftest import CONTENT_PATH
+from arbitrary_nst.io import image_io
+from arbitrary_nst.training.config import load_config
 
 with open(CONTENT_PATH, "rb") as _f:
     JPEG = _f.read()

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from arbitrary_nst import image_io
-from arbitrary_nst.atomic import OutputError, write_atomically
 from arbitrary_nst.errors import ImageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.io.atomic import OutputError, write_atomically
 
 
 def gradient_rgb(height=40, width=60):

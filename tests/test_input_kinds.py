@@ -7,14 +7,18 @@ import logging
 
 import numpy as np
 import pytest
+from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arbitrary_nst import control, flatness, image_io, multiscale, optimize
-from arbitrary_nst.color import luminance
+from arbitrary_nst import registry
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.optimize import GatysSettings, Region
-from conftest import CONTENT_PATH, STYLE_PATH, TEST_ASSETS
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.gatys import transfer as optimize
+from arbitrary_nst.methods.gatys.settings import GatysSettings
+from arbitrary_nst.methods.regions import Region
+from arbitrary_nst.rendering import control, flatness, multiscale
+from arbitrary_nst.rendering.color import luminance
 
 FEEDFORWARD = ("arbitrary", "multistyle", "adain")
 PROPERTY = settings(max_examples=12, deadline=None,
@@ -163,11 +167,11 @@ def test_tiled_equals_untiled_at_every_aspect_ratio(method, ratio, tall, paintin
     short = 16 if ratio >= 32 else 24
     shape = (short * ratio, short) if tall else (short, short * ratio)
     content = smooth_image(np.random.default_rng(ratio), *shape)
-    runner = control.METHODS[method]
     regions = [Region(None, (1.0,))]
     styles = styles_for(method, painting)
-    untiled = runner.run(content, styles, regions, {"tile_size": 0})
-    tiled = runner.run(content, styles, regions, {"tile_size": 256, "tile_overlap": 120})
+    untiled = registry.load(method, tile_size=0).stylize(content, styles, regions)
+    tiled = registry.load(method, tile_size=256, tile_overlap=120).stylize(content, styles,
+                                                                          regions)
     assert tiled.shape == untiled.shape == content.shape
     assert np.abs(tiled - untiled).mean() < 0.005
     assert np.abs(tiled - untiled).max() < 0.25
@@ -176,10 +180,9 @@ def test_tiled_equals_untiled_at_every_aspect_ratio(method, ratio, tall, paintin
 def test_a_thin_panorama_tiles_like_it_renders_whole(plain_photo, painting):
     """The reported case: adain on a 2048x64 panorama with its default 512 px tiles."""
     panorama = image_io.resize(plain_photo, 64, 2048)
-    runner = control.METHODS["adain"]
     regions = [Region(None, (1.0,))]
-    tiled = runner.run(panorama, [painting], regions, {})
-    untiled = runner.run(panorama, [painting], regions, {"tile_size": 0})
+    tiled = registry.load("adain").stylize(panorama, [painting], regions)
+    untiled = registry.load("adain", tile_size=0).stylize(panorama, [painting], regions)
     assert np.abs(tiled - untiled).mean() < 0.005
     assert (tiled.min(-1) > 0.97).mean() < 0.01  # no white blocks
 

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import layers
+from arbitrary_nst.networks import layers
 
 RNG = np.random.default_rng(1)
 X = RNG.normal(2.0, 3.0, size=(2, 5, 6, 4)).astype(np.float32)
@@ -57,7 +57,7 @@ def test_traced_after_first_call_runs_eagerly_once_then_traces():
     through one tf.function, and both give the same numbers."""
     import tensorflow as tf
 
-    from arbitrary_nst import tracing
+    from arbitrary_nst.networks import tracing
 
     class Doubler:
         def __init__(self):

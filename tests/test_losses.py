@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import losses
+from arbitrary_nst.networks import losses
 
 RNG = np.random.default_rng(0)
 A = RNG.normal(size=(2, 3, 4, 5)).astype(np.float32)

@@ -4,7 +4,8 @@ import csv
 
 import numpy as np
 
-from arbitrary_nst import image_io, metrics
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
 
 
 def test_ssim_is_one_for_the_photo_and_lower_for_a_blur(content64, style64):

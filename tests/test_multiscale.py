@@ -7,11 +7,16 @@ import sys
 
 import numpy as np
 import pytest
-
-from arbitrary_nst import (control, feedforward, image_io, layers, metrics, multiscale,
-                           pretrained, video)
-from arbitrary_nst.errors import UsageError
 from conftest import STYLE_PATH
+
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.arbitrary import weights as arbitrary_weights
+from arbitrary_nst.methods.arbitrary.method import Arbitrary
+from arbitrary_nst.methods.multistyle import weights as multistyle_weights
+from arbitrary_nst.networks import layers
+from arbitrary_nst.rendering import control, multiscale, video
 
 FEEDFORWARD = [("arbitrary", None), ("multistyle", 3), ("adain", None)]
 
@@ -124,10 +129,10 @@ def test_interpolating_upsampling_removes_the_grid_in_flat_areas(interpolation):
     y, x = np.mgrid[0:256, 0:256].astype(np.float32) / 256
     smooth = np.stack([0.6 + 0.2 * np.sin(3 * x + 1), 0.5 + 0.2 * np.cos(2 * y + 3 * x),
                        0.4 + 0.1 * np.sin(4 * y)], -1).astype(np.float32)
-    model = pretrained.arbitrary()
+    model = arbitrary_weights.shipped()
     vector = model.style_vector(image_io.load_image(STYLE_PATH)[None])
     nearest = model.stylize(smooth[None], vector).numpy()[0]
-    variant = feedforward.with_upsampling(model, interpolation).stylize(smooth[None],
+    variant = Arbitrary.with_upsampling(model, interpolation).stylize(smooth[None],
                                                                         vector).numpy()[0]
     assert metrics.grid_pattern(variant) < 0.6 * metrics.grid_pattern(nearest)
     # Same weights, same look: only the upsampling differs.
@@ -135,7 +140,7 @@ def test_interpolating_upsampling_removes_the_grid_in_flat_areas(interpolation):
 
 
 def test_with_upsampling_shares_the_weights():
-    model = pretrained.multistyle26()
+    model = multistyle_weights.shipped()
     variant = layers.with_upsampling(model.transformer, "bilinear")
     assert {id(w) for w in variant.weights} == {id(w) for w in model.transformer.weights}
 

@@ -7,18 +7,21 @@ import sys
 
 import numpy as np
 import pytest
-
-from arbitrary_nst import control, image_io, pretrained
-from arbitrary_nst.config import load_config
-from arbitrary_nst.errors import UsageError
-from arbitrary_nst.models.multistyle import build_transformer
-from arbitrary_nst.train import train
 from conftest import CONTENT_PATH, STYLE_PATH
+
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods import lite_onnx
+from arbitrary_nst.methods.multistyle import weights as shipped_weights
+from arbitrary_nst.methods.multistyle.network import build_transformer
+from arbitrary_nst.rendering import control
+from arbitrary_nst.training.config import load_config
+from arbitrary_nst.training.train import train
 
 
 def _onnx_output(image, weights):
     import onnxruntime
-    session = onnxruntime.InferenceSession(pretrained.lite_model_path("multistyle26"),
+    session = onnxruntime.InferenceSession(lite_onnx.model_path("multistyle26"),
                                            providers=["CPUExecutionProvider"])
     feeds = {"image": image.transpose(2, 0, 1)[None].astype(np.float32),
              "style_weights": weights.astype(np.float32)}
@@ -30,7 +33,7 @@ def test_imported_weights_match_onnxruntime(content64, mix):
     weights = np.zeros(26, np.float32)
     for index, weight in mix.items():
         weights[index] = weight
-    ours = pretrained.multistyle26().stylize(content64[None], weights[None]).numpy()[0]
+    ours = shipped_weights.shipped().stylize(content64[None], weights[None]).numpy()[0]
     reference = _onnx_output(content64, weights)
     assert ours.shape == reference.shape == content64.shape
     assert np.abs(ours - reference).mean() < 1e-4  # measured: ~1e-6

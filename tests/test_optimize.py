@@ -3,10 +3,16 @@
 import numpy as np
 import pytest
 
-from arbitrary_nst import losses
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.optimize import (GatysSettings, Region, automatic_levels, feature_extractor,
-                                    gatys_transfer, level_sizes)
+from arbitrary_nst.methods.gatys.settings import GatysSettings
+from arbitrary_nst.methods.gatys.transfer import (
+    automatic_levels,
+    feature_extractor,
+    gatys_transfer,
+    level_sizes,
+)
+from arbitrary_nst.methods.regions import Region
+from arbitrary_nst.networks import losses
 
 
 def quick(**overrides):
@@ -88,7 +94,7 @@ def test_per_layer_weights_select_layers(content64, style64):
         return float(losses.gram_style_loss(features, target))
 
     assert first_layer_loss((1.0, 0, 0, 0, 0)) < 0.5 * first_layer_loss((0, 0, 0, 0, 1.0))
-    with pytest.raises(UsageError, match="style_layer_weights has 2 values"):
+    with pytest.raises(UsageError, match=r"style_layer_weights=\[1.0, 1.0\]: expected 5 numbers"):
         gatys_transfer(content64, [style64], settings=quick(style_layer_weights=(1.0, 1.0)))
 
 

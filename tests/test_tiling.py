@@ -4,10 +4,12 @@ does not with each tile's own statistics; the CLI tiles large outputs."""
 
 import numpy as np
 import pytest
-
-from arbitrary_nst import control, image_io, pretrained, tiling
-from arbitrary_nst.errors import UsageError
 from conftest import CONTENT_PATH, STYLE_PATH
+
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.arbitrary import weights
+from arbitrary_nst.rendering import control, tiling
 
 
 @pytest.mark.parametrize("length", [40, 64, 65, 200, 333, 1000])
@@ -63,7 +65,7 @@ def test_arbitrary_tiles_match_the_whole_image(photo, painting):
     """Statistics from a thumbnail the size of the image itself = the whole image's: the
     tiles then differ from one untiled pass only near seams (measured MAE 5e-4 with
     these small tiles; at 1024 px with 512 px tiles overlapping by 128, max error 1e-4)."""
-    model = pretrained.arbitrary()
+    model = weights.shipped()
     vector = model.style_vector(painting[None])
     whole = model.stylize(photo[None], vector).numpy()[0]
     thumbnail = tiling.thumbnail_normalized(model.transformer)

@@ -12,11 +12,11 @@ import time
 
 import numpy as np
 import pytest
-
-from arbitrary_nst import image_io
-from arbitrary_nst.config import ConfigError, load_config
-from arbitrary_nst.train import train
 from conftest import CONTENT_PATH, STYLE_PATH, summary_tags
+
+from arbitrary_nst.io import image_io
+from arbitrary_nst.training.config import ConfigError, load_config
+from arbitrary_nst.training.train import train
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +169,9 @@ def test_nonfinite_loss_stops_or_skips(tiny_config_path, monkeypatch, policy):
     """A bad batch injected at the 5th loss evaluation (its loss becomes NaN)."""
     import tensorflow as tf
 
-    from arbitrary_nst import tasks
-    from arbitrary_nst.train import TrainingError
-    original = tasks.AdaINTask.loss
+    from arbitrary_nst.methods.adain.task import AdaINTask
+    from arbitrary_nst.training.train import TrainingError
+    original = AdaINTask.loss
     calls = tf.Variable(0)
 
     def poisoned(self, batch):
@@ -180,7 +180,7 @@ def test_nonfinite_loss_stops_or_skips(tiny_config_path, monkeypatch, policy):
         bad = tf.where(tf.equal(calls, 5), float("nan"), 1.0)
         return {**parts, "style": parts["style"] * bad, "total": parts["total"] * bad}
 
-    monkeypatch.setattr(tasks.AdaINTask, "loss", poisoned)
+    monkeypatch.setattr(AdaINTask, "loss", poisoned)
     path, root = tiny_config_path
     run_dir = root / f"nan_{policy}"
     config = load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=8",
@@ -203,28 +203,28 @@ def test_nonfinite_loss_before_any_checkpoint_says_none_was_written(tiny_config_
                                                                      monkeypatch):
     import tensorflow as tf
 
-    from arbitrary_nst import tasks
-    from arbitrary_nst.train import TrainingError
-    original = tasks.AdaINTask.loss
+    from arbitrary_nst.methods.adain.task import AdaINTask
+    from arbitrary_nst.training.train import TrainingError
+    original = AdaINTask.loss
 
     def poisoned(self, batch):
         parts = original(self, batch)
         return {**parts, "total": parts["total"] * tf.constant(float("nan"))}
 
-    monkeypatch.setattr(tasks.AdaINTask, "loss", poisoned)
+    monkeypatch.setattr(AdaINTask, "loss", poisoned)
     path, root = tiny_config_path
     with pytest.raises(TrainingError, match="step 1: .*; stopped, no checkpoint was written$"):
         train(load_config(path, [f"checkpoint.dir={root / 'nan_first'}", "train.steps=3"]),
               progress=False)
     assert _latest_step(root / "nan_first") == 0
-    from arbitrary_nst import run_record
+    from arbitrary_nst.training import run_record
     [entry] = run_record.read(root / "nan_first")  # the folder says it failed, and how
     assert entry["steps"] is None and entry["outcome"].startswith("failed: ")
     assert "step 1: non-finite loss" in entry["outcome"]
 
 
 def test_history_records_each_invocation_and_an_idle_one_changes_nothing(tiny_config_path):
-    from arbitrary_nst import run_record
+    from arbitrary_nst.training import run_record
     path, root = tiny_config_path
     run_dir = root / "history"
     first = train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=3"]),
@@ -341,7 +341,7 @@ def test_phases_switch_crop_size_and_resume_exactly(tiny_config_path):
 
 
 def test_phase_at_covers_steps_up_to_until_step(tiny_config_path):
-    from arbitrary_nst.train import phase_at
+    from arbitrary_nst.training.train import phase_at
     path, _ = tiny_config_path
     config = load_config(path, ["data.phases=[{until_step: 3, crop: 32, resize: 40}, "
                                 "{until_step: 6, crop: 48, resize: 56}]"])
@@ -350,16 +350,16 @@ def test_phase_at_covers_steps_up_to_until_step(tiny_config_path):
 
 
 def test_load_model_of_a_given_step(tiny_config_path):
-    from arbitrary_nst import tasks
     from arbitrary_nst.errors import WeightsError
+    from arbitrary_nst.training import runs
     path, root = tiny_config_path
     run_dir = root / "steps"
     train(load_config(path, [f"checkpoint.dir={run_dir}", "train.steps=20"]), progress=False)
-    early, latest = (tasks.load_model(str(run_dir), "adain", step) for step in (10, None))
+    early, latest = (runs.load_network(str(run_dir), "adain", step) for step in (10, None))
     assert any(np.abs(a.numpy() - b.numpy()).max() > 0
                for a, b in zip(early.decoder.weights, latest.decoder.weights))
     with pytest.raises(WeightsError, match="no checkpoint of step 11"):
-        tasks.load_model(str(run_dir), "adain", 11)
+        runs.load_network(str(run_dir), "adain", 11)
 
 
 def test_heldout_pairs_are_scored_for_the_arbitrary_model_too(tiny_config_path):

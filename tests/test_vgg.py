@@ -8,8 +8,9 @@ import onnxruntime
 import pytest
 import tensorflow as tf
 
-from arbitrary_nst import image_io, vgg, weights
 from arbitrary_nst.errors import UsageError, WeightsError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.networks import vgg, weights
 
 ALL_LAYERS = vgg.layer_order("vgg16")
 
@@ -80,8 +81,8 @@ def test_npz_and_keras_h5_files_round_trip(tmp_path, photo240, extractor, monkey
     keras_home = tmp_path / "keras_home"
     (keras_home / "models").mkdir(parents=True)
     h5_path = str(keras_home / "models" / weights.KERAS_FILENAMES["vgg16"])
-    from keras.src.legacy.saving import legacy_h5_format
     import h5py
+    from keras.src.legacy.saving import legacy_h5_format
     with h5py.File(h5_path, "w") as f:
         legacy_h5_format.save_weights_to_hdf5_group(f, keras_model)
 
@@ -137,7 +138,7 @@ def test_bad_weights_files_are_named(tmp_path):
 
 
 def test_shared_extractor_first_built_inside_a_tf_function_has_imagenet_weights():
-    from arbitrary_nst.vgg import build_extractor, shared_extractor
+    from arbitrary_nst.networks.vgg import build_extractor, shared_extractor
     images = tf.random.uniform((1, 32, 32, 3), seed=1)
     layers = ("block2_conv1", "block1_conv1")  # a tuple no other test asks for
 

@@ -8,10 +8,10 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from conftest import STYLE_PATH, TEST_ASSETS
 from PIL import Image
 
-from arbitrary_nst import video
-from conftest import STYLE_PATH, TEST_ASSETS
+from arbitrary_nst.rendering import video
 
 CLIP = os.path.join(TEST_ASSETS, "video", "pedestrians.mp4")
 
@@ -202,7 +202,7 @@ def test_cli_video_and_evaluate_video_on_the_real_clip(tmp_path):
 
 
 def test_gatys_temporal_loss_keeps_frames_consistent():
-    from arbitrary_nst import control
+    from arbitrary_nst.rendering import control
     clip = [frame[::2, ::2] for frame in moving_square(frames=3, size=64, step=2)]
     style = np.stack([np.tile(np.linspace(0, 1, 32, dtype=np.float32), (32, 1))] * 3, -1)
     style[..., 1] = style[..., 1].T

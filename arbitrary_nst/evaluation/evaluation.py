@@ -1,7 +1,7 @@
 """Scoring stylized images on your own data: ``arbitrary-nst evaluate`` with folders.
 
 Photos, paintings and stylized images are given as files, folders or globs
-(:func:`arbitrary_nst.batch.expand_inputs`). Each ``--stylized`` folder is one method,
+(:func:`arbitrary_nst.rendering.batch.expand_inputs`). Each ``--stylized`` folder is one method,
 labelled by the folder's name. Outputs are found by name:
 
 * ``pairing="all"``: every photo with every painting, the output named as ``batch`` names
@@ -9,16 +9,18 @@ labelled by the folder's name. Outputs are found by name:
 * ``pairing="name"``: photo ``k`` with painting ``k`` in the order given (e.g. two folders
   whose files correspond), the output named after the photo (``{content}.<ext>``).
 
-Each found output is scored with :func:`arbitrary_nst.metrics.evaluate_pair`; a missing or
-unreadable one is listed, not fatal. :func:`arbitrary_nst.metrics.write_report` writes the
+Each found output is scored with :func:`arbitrary_nst.evaluation.metrics.evaluate_pair`; a missing or
+unreadable one is listed, not fatal. :func:`arbitrary_nst.evaluation.metrics.write_report` writes the
 Markdown and CSV report (rows per pair and method, then the means per method).
 """
 
 import os
 
-from arbitrary_nst import image_io, metrics, progress
-from arbitrary_nst.batch import IMAGE_EXTENSIONS, expand_inputs, stem
+from arbitrary_nst import progress
 from arbitrary_nst.errors import NSTError, UsageError
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.rendering.batch import IMAGE_EXTENSIONS, expand_inputs, stem
 
 PAIRINGS = ("all", "name")
 
@@ -59,7 +61,7 @@ def evaluate_folders(contents, styles, stylized, pairing="all", show_progress=Tr
       pairing: ``all`` or ``name`` (see the module doc).
 
     Returns:
-      ``(rows, problems)``: a row of :data:`arbitrary_nst.metrics.COLUMNS` per scored
+      ``(rows, problems)``: a row of :data:`arbitrary_nst.evaluation.metrics.COLUMNS` per scored
       output (``seconds`` empty), and one line per missing or unreadable output.
 
     Raises:

@@ -8,8 +8,8 @@ images, into one picture, as the papers' figures are laid out. The notebooks, th
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from arbitrary_nst import image_io
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
 
 LABEL_SIZE = 14
 """Height of the label text (px), Pillow's built-in font."""

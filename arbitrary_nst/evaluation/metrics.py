@@ -9,7 +9,8 @@ any two methods can be compared on the same pair:
 * ``content_loss``: mean squared difference of VGG16 ``block4_conv2`` (relu4_2) features.
 * ``style_loss``: ``sum_l 1/5 * mean((G_l(stylized) - G_l(style))^2)`` over ``block1_conv1``
   ... ``block5_conv1`` (relu1_1 ... relu5_1), Gram matrices divided by the number of
-  positions (the Gatys objective's style term with its default layer weights).
+  positions (the Gatys objective's style term with its default layer weights: both are
+  :data:`arbitrary_nst.networks.objective.GATYS`).
 * ``style_loss_mean_std``: ``sum_l 1/5 * (mean squared difference of channel means +
   that of channel standard deviations)`` over the same layers (AdaIN's style statistic).
 * ``ssim``: structural similarity of the stylized image's luminance to the content's
@@ -31,10 +32,11 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import image_io, losses
-from arbitrary_nst.atomic import write_atomically
-from arbitrary_nst.optimize import CONTENT_LAYERS, STYLE_LAYERS
-from arbitrary_nst.vgg import shared_extractor
+from arbitrary_nst.io import image_io
+from arbitrary_nst.io.atomic import write_atomically
+from arbitrary_nst.networks import losses
+from arbitrary_nst.networks.objective import GATYS
+from arbitrary_nst.networks.vgg import shared_extractor
 
 EVAL_SIZE = 512
 COLUMNS = ("content", "style", "method", "seconds", "content_loss", "style_loss",
@@ -58,20 +60,19 @@ def evaluate_pair(content, style, stylized, size=EVAL_SIZE):
     Returns:
       ``{"content_loss", "style_loss", "style_loss_mean_std", "ssim"}`` as Python floats.
     """
-    extractor = shared_extractor(CONTENT_LAYERS + STYLE_LAYERS, "vgg16")
+    extractor = shared_extractor(GATYS.layers, "vgg16")
     stylized = image_io.resize_longest(stylized, min(size, max(stylized.shape[:2])))
     height, width = stylized.shape[:2]
     content = image_io.resize(content, height, width)
     style = image_io.resize_longest(style, size)
     out, ref_content, ref_style = (extractor(tf.constant(x[None])) for x in
                                    (stylized, content, style))
-    layer_weight = 1.0 / len(STYLE_LAYERS)
-    content_loss = tf.add_n([losses.content_loss(out[layer], ref_content[layer])
-                             for layer in CONTENT_LAYERS]) / len(CONTENT_LAYERS)
-    style_loss = tf.add_n([layer_weight * losses.gram_style_loss(
-        out[layer], losses.gram_matrix(ref_style[layer])) for layer in STYLE_LAYERS])
-    mean_std_loss = tf.add_n([layer_weight * losses.mean_std_loss(
-        out[layer], *losses.mean_std(ref_style[layer])) for layer in STYLE_LAYERS])
+    content_loss = GATYS.content(lambda layer: losses.content_loss(out[layer],
+                                                                   ref_content[layer]))
+    style_loss = GATYS.style(lambda layer: losses.gram_style_loss(
+        out[layer], losses.gram_matrix(ref_style[layer])))
+    mean_std_loss = GATYS.style(lambda layer: losses.mean_std_loss(
+        out[layer], *losses.mean_std(ref_style[layer])))
     ssim = luminance_ssim(stylized, content)
     return {"content_loss": float(content_loss), "style_loss": float(style_loss),
             "style_loss_mean_std": float(mean_std_loss), "ssim": float(ssim)}

@@ -17,8 +17,8 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from arbitrary_nst.atomic import write_atomically
 from arbitrary_nst.errors import ImageError
+from arbitrary_nst.io.atomic import write_atomically
 
 MIN_SIDE = 16
 """Smallest accepted image side in pixels: VGG's pooling needs a few pixels to work with."""

@@ -17,7 +17,7 @@ Feature maps are float32 ``(N, H, W, C)``.
 
 import tensorflow as tf
 
-from arbitrary_nst.losses import EPSILON, mean_std
+from arbitrary_nst.networks.losses import EPSILON, mean_std
 
 
 def pad_to_multiple(images, multiple, margin=0):
@@ -79,7 +79,7 @@ def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON,
     Args:
       content_features: ``(N, H, W, C)``.
       style_mean, style_std: ``(N, C)`` or ``(1, C)`` target statistics (e.g. from
-        :func:`arbitrary_nst.losses.mean_std`, or a weighted blend of several styles').
+        :func:`arbitrary_nst.networks.losses.mean_std`, or a weighted blend of several styles').
       alpha: 1 gives the style's statistics, 0 returns the content features unchanged,
         values between interpolate linearly.
       content_statistics: optional ``(mean, std)``, each ``(1, C)``, to normalise with
@@ -102,7 +102,7 @@ class ConditionedNorm(tf.keras.layers.Layer):
     """Instance norm, then a per-channel scale and shift that depend on a condition.
 
     Call as ``layer(features (N, H, W, C), condition (N, D))``. Subclasses define
-    :meth:`affine`; tiled inference (:mod:`arbitrary_nst.tiling`) reuses it with
+    :meth:`affine`; tiled inference (:mod:`arbitrary_nst.rendering.tiling`) reuses it with
     whole-image statistics in place of each tile's own.
     """
 

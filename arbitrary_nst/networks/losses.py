@@ -13,7 +13,7 @@ image size. Normalisations (documented per function) are chosen so that:
 
 import tensorflow as tf
 
-EPSILON = 1e-5
+from arbitrary_nst.networks.objective import EPSILON
 
 
 def content_loss(features, target):

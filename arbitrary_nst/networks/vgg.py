@@ -16,10 +16,12 @@ import re
 import tensorflow as tf
 
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.weights import BLOCK_CHANNELS, conv_layer_names, load_vgg_weights
-
-IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
-"""Keras' ImageNet channel means, BGR order, on the 0..255 scale."""
+from arbitrary_nst.networks.weights import (
+    BLOCK_CHANNELS,
+    IMAGENET_BGR_MEAN,
+    conv_layer_names,
+    load_vgg_weights,
+)
 
 
 def canonical_layer_name(name):

@@ -33,7 +33,12 @@ KERAS_FILENAMES = {
     "vgg19": "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5",
 }
 BLOCK_DEPTHS = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
+"""Convolutions per block."""
 BLOCK_CHANNELS = (64, 128, 256, 512, 512)
+"""Output channels of each block's convolutions."""
+IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
+"""Keras' ImageNet channel means, BGR order, on the 0..255 scale: VGG's inputs are images
+on that scale, BGR, minus these ("caffe" preprocessing)."""
 ONNX_KERNEL = "functional_1/{}_1/convolution/ReadVariableOp:0"
 ONNX_BIAS = "functional_1/{}_1/Squeeze:0"
 
@@ -227,7 +232,7 @@ def _download_keras_weights(arch, names):
 
 def save_npz(weights, path):
     """Writes ``weights`` (a :class:`VggWeights`) as a .npz that :func:`load_vgg_weights` reads."""
-    from arbitrary_nst.atomic import write_atomically
+    from arbitrary_nst.io.atomic import write_atomically
 
     arrays = {}
     for name, (kernel, bias) in weights.params.items():

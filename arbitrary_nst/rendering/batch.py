@@ -18,9 +18,10 @@ import dataclasses
 import glob
 import os
 
-from arbitrary_nst import image_io, progress
+from arbitrary_nst import progress
 from arbitrary_nst.errors import NSTError, UsageError
-from arbitrary_nst.grid import make_grid
+from arbitrary_nst.evaluation.grid import make_grid
+from arbitrary_nst.io import image_io
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 DEFAULT_NAME = "{content}__{style}.png"

@@ -12,7 +12,7 @@ Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 
 import numpy as np
 
-from arbitrary_nst import image_io
+from arbitrary_nst.io import image_io
 
 
 def luminance(image):

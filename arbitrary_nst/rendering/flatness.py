@@ -23,7 +23,7 @@ Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 import numpy as np
 from absl import logging
 
-from arbitrary_nst import image_io
+from arbitrary_nst.io import image_io
 
 FLAT_STD = 2.0 / 255.0
 """Largest per-channel pixel standard deviation of a flat image: under 2 levels of an

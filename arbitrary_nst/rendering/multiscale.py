@@ -33,8 +33,8 @@ import dataclasses
 
 import numpy as np
 
-from arbitrary_nst import image_io
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
 
 REFERENCE_SIZE = 512
 """Working size (long side, px) at ``style_scale`` 1."""
@@ -74,7 +74,7 @@ def render(content, regions, run, working, detail="network"):
 
     Args:
       content: ``(H, W, 3)``, already at the output size.
-      regions: list of :class:`~arbitrary_nst.optimize.Region` with masks at ``(H, W)``.
+      regions: list of :class:`~arbitrary_nst.methods.gatys.transfer.Region` with masks at ``(H, W)``.
       run: ``run(content, regions, detail_pass) -> (h, w, 3)`` renders at the given size;
         ``detail_pass`` is True for the full-size detail pass.
       working: working size (long side, px), see :func:`working_size`.

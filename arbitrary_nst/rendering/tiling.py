@@ -14,9 +14,9 @@ photo), and neighbouring tiles would come out in different colours. Here every t
 the statistics of one thumbnail of the whole image (long side
 :data:`STATISTICS_SIZE`), computed once before the tiles: Thumbnail Instance
 Normalization (Chen et al., AAAI 2022). :class:`ThumbnailNormalized` does this for the
-transformers whose norms are :class:`~arbitrary_nst.layers.ConditionedNorm` (Ghiasi,
+transformers whose norms are :class:`~arbitrary_nst.networks.layers.ConditionedNorm` (Ghiasi,
 Dumoulin); AdaIN passes the thumbnail's relu4_1 statistics to
-:func:`arbitrary_nst.layers.adain`.
+:func:`arbitrary_nst.networks.layers.adain`.
 
 Images are float32 ``(H, W, 3)`` in [0, 1].
 """
@@ -26,10 +26,12 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import image_io, layers, progress
+from arbitrary_nst import progress
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.losses import mean_std
-from arbitrary_nst.tracing import traced_after_first_call
+from arbitrary_nst.io import image_io
+from arbitrary_nst.networks import layers
+from arbitrary_nst.networks.losses import mean_std
+from arbitrary_nst.networks.tracing import traced_after_first_call
 
 TILE_SIZE = 1024
 """Default tile side in pixels; images whose long side is larger are tiled."""
@@ -138,7 +140,7 @@ def render_tiled(arrays, render, tile_size=TILE_SIZE, overlap=OVERLAP, show_prog
 
 
 class _ThumbnailNorm(tf.keras.layers.Layer):
-    """Stands in for a :class:`~arbitrary_nst.layers.ConditionedNorm` ``norm``: while
+    """Stands in for a :class:`~arbitrary_nst.networks.layers.ConditionedNorm` ``norm``: while
     ``recording`` is true it normalises with its input's own statistics and stores them;
     otherwise it normalises with the stored ones. Shares ``norm``'s weights."""
 
@@ -165,7 +167,7 @@ class _ThumbnailNorm(tf.keras.layers.Layer):
 
 class ThumbnailNormalized:
     """Tiled inference for a transformer ``(images, condition) -> images`` whose norms
-    are :class:`~arbitrary_nst.layers.ConditionedNorm`, with thumbnail statistics.
+    are :class:`~arbitrary_nst.networks.layers.ConditionedNorm`, with thumbnail statistics.
 
     Call with ``content`` ``(H, W, 3)`` and ``condition`` ``(1, D)`` (style weights or a
     style vector); returns the stylized ``(H, W, 3)``.

@@ -22,7 +22,7 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
   ``w = temporal_weight`` and ``m`` the trust.
 * Gatys: each frame starts from the warped previous output and its objective gets
   Ruder's temporal loss ``mean(m * (x - warp(out_{t-1}))^2)`` with the relative weight
-  ``w`` (see :class:`arbitrary_nst.optimize.GatysSettings`).
+  ``w`` (see :class:`arbitrary_nst.methods.gatys.transfer.GatysSettings`).
 * Temporal instability (the metric): mean absolute difference between stylized frame t
   and the warped stylized frame t-1 over trusted pixels, averaged over frames.
 
@@ -42,9 +42,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from arbitrary_nst import image_io
-from arbitrary_nst.atomic import ordinary_mode, write_atomically
 from arbitrary_nst.errors import NSTError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.io.atomic import ordinary_mode, write_atomically
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".m4v")
 GIF_EXTENSION = ".gif"

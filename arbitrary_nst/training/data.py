@@ -3,7 +3,7 @@
 Sources are any ``tf.io.gfile`` path (local, ``gs://``...): a folder (searched
 recursively for image files), a glob of image files, or a glob of TFRecord shards
 (``*.tfrecord``) written by :func:`write_shards`. Every image goes through the same decoder
-as :func:`arbitrary_nst.image_io.load_image` (Pillow: WebP, 16-bit, CMYK, EXIF...), so an
+as :func:`arbitrary_nst.io.image_io.load_image` (Pillow: WebP, 16-bit, CMYK, EXIF...), so an
 image that cannot be read is skipped and counted in :class:`SkipCounter`, never a crash.
 
 Each element: the image's shorter side is resized to ``resize`` pixels, then a random
@@ -20,8 +20,8 @@ import threading
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import image_io
 from arbitrary_nst.errors import ImageError, UsageError
+from arbitrary_nst.io import image_io
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff")
 SHARD_EXTENSION = ".tfrecord"

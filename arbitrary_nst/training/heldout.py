@@ -2,7 +2,7 @@
 
 The config's ``eval`` section names (photo, painting) pairs kept out of training; every
 ``eval.every_steps`` steps the trainer renders each pair and writes to TensorBoard, under
-``heldout/``, the means over the pairs of :func:`arbitrary_nst.metrics.evaluate_pair`'s
+``heldout/``, the means over the pairs of :func:`arbitrary_nst.evaluation.metrics.evaluate_pair`'s
 ``content_loss``, ``style_loss`` (Gram), ``style_loss_mean_std`` and ``ssim`` (the
 scores of ``experiments/compare_methods.py``), plus ``identity_ssim``: the luminance SSIM
 against the photo of the photo rendered with its own style (AdaIN's ``alpha=0``, the
@@ -15,7 +15,8 @@ Images are the central square of each file, resized to ``eval.size`` px.
 import numpy as np
 import tensorflow as tf
 
-from arbitrary_nst import image_io, metrics
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
 
 
 def _square(path, size):

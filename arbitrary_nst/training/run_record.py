@@ -15,7 +15,7 @@ import json
 import os
 import subprocess
 
-from arbitrary_nst.atomic import write_atomically
+from arbitrary_nst.io.atomic import write_atomically
 
 HISTORY_NAME = "history.jsonl"
 

@@ -1,14 +1,14 @@
 """The trainer of the feed-forward models, driven by an :class:`ExperimentConfig`.
 
 ``train(config)`` builds the tf.distribute strategy the config names, the model's task
-(network, batches and loss: :mod:`arbitrary_nst.tasks`), Adam with the paper's inverse-time
+(network, batches and loss: :mod:`arbitrary_nst.training.tasks`), Adam with the paper's inverse-time
 learning-rate decay, and a ``tf.train.CheckpointManager`` in ``checkpoint.dir``. It resumes
 from the latest checkpoint there (step, optimiser and model), writes TensorBoard scalars
 every ``summary.every_steps`` (``loss/total``; each term raw as ``loss/content``,
 ``loss/style``, ``loss/identity`` and times its config weight as ``loss/<term>_weighted``,
 which add up to the total) and content/style/output image grids every
 ``summary.image_every_steps``, the held-out pairs' scores every ``eval.every_steps``
-(:mod:`arbitrary_nst.heldout`), shows a progress bar with steps/s and ETA, and on SIGTERM
+(:mod:`arbitrary_nst.training.heldout`), shows a progress bar with steps/s and ETA, and on SIGTERM
 saves a checkpoint and returns cleanly.
 
 The global batch (``data.batch_size``) is split over the strategy's replicas.
@@ -27,10 +27,11 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from arbitrary_nst import __version__, heldout, run_record, tasks
-from arbitrary_nst.config import ConfigError
+from arbitrary_nst import __version__
 from arbitrary_nst.errors import NSTError
 from arbitrary_nst.progress import progress_bar
+from arbitrary_nst.training import heldout, run_record, runs, tasks
+from arbitrary_nst.training.config import ConfigError
 
 
 def make_strategy(config):
@@ -99,7 +100,7 @@ def train(config, progress=True, overrides=()):
     """Runs (or resumes) the experiment until ``train.steps``.
 
     ``overrides`` (the ``--set`` values) go into the run folder's history
-    (:mod:`arbitrary_nst.run_record`). A run already at ``train.steps`` trains nothing and
+    (:mod:`arbitrary_nst.training.run_record`). A run already at ``train.steps`` trains nothing and
     writes nothing (``"trained": False`` in the result).
 
     Returns:
@@ -142,19 +143,19 @@ def train(config, progress=True, overrides=()):
     held_out = heldout.HeldOut(config.eval) if chief and config.eval.content else None
     latest = tf.train.latest_checkpoint(config.checkpoint.dir)
     if latest:
-        tasks.check_resume(config, task, config.checkpoint.dir)
+        runs.check_resume(config, task, config.checkpoint.dir)
         try:
             checkpoint.restore(latest).assert_existing_objects_matched()
         except (AssertionError, ValueError, tf.errors.OpError) as exc:
             raise ConfigError(f"{latest}: does not fit this config's {config.model.type} "
                               f"network ({str(exc).splitlines()[0][:200]}): "
-                              f"{tasks.NEW_FOLDER}") from None
+                              f"{runs.NEW_FOLDER}") from None
         logging.info("resumed from %s at step %d", latest, int(step.numpy()))
     resumed = int(step.numpy())
     if config.train.steps < resumed:
         raise ConfigError(f"train.steps={config.train.steps} is below the step the run in "
                           f"{config.checkpoint.dir} is at ({resumed}): raise it to train "
-                          f"more, or {tasks.NEW_FOLDER}")
+                          f"more, or {runs.NEW_FOLDER}")
     if config.train.steps == resumed:
         return {"step": resumed, "losses": [], "model": task.model, "skipped_batches": 0,
                 "seconds_per_step": None, "trained": False, "step_function": None}
@@ -166,7 +167,7 @@ def train(config, progress=True, overrides=()):
     writer = (tf.summary.create_file_writer(os.path.join(config.checkpoint.dir, "summaries"))
               if chief else tf.summary.create_noop_writer())
     if chief:
-        tasks.write_run_info(config, task, config.checkpoint.dir)
+        runs.write_run_info(config, task, config.checkpoint.dir)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
 

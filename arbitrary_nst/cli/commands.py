@@ -1,0 +1,189 @@
+"""What each ``arbitrary-nst`` command does once its flags are parsed: thin shells over
+the library (TensorFlow is loaded by then). Bad input found while running is an
+:class:`~arbitrary_nst.errors.NSTError` (one line, exit status 1)."""
+
+import dataclasses
+import json
+import os
+import sys
+import time
+
+from arbitrary_nst import registry
+from arbitrary_nst.cli.parser import settings_options
+from arbitrary_nst.errors import NSTError, UsageError
+
+
+def stylize_command(args):
+    """Runs ``arbitrary-nst stylize``."""
+    from arbitrary_nst.io import image_io
+    image_io.check_save_path(args.output)
+    content = image_io.load_image(args.content, size=args.size)
+    render = renderer(args)
+    start = time.perf_counter()
+    image = render(content)
+    image_io.save_image(args.output, image)
+    print(f"wrote {args.output} ({image.shape[1]}x{image.shape[0]}) in "
+          f"{time.perf_counter() - start:.1f} s")
+
+
+def renderer(args, load_styles=True):
+    """``render(content image, guide=None, styles=None) -> stylized image`` from the
+    style, method and control flags; ``styles`` default: those of ``--style`` (loaded
+    here when ``load_styles``)."""
+    from arbitrary_nst.io import image_io
+    from arbitrary_nst.rendering import control
+    default_styles = [load_style(args, value) for value in args.style] if load_styles else None
+    mask = image_io.load_image(args.mask).mean(axis=-1) if args.mask else None
+    options = settings_options(args)
+    if "progress" in {f.name for f in dataclasses.fields(registry.get(args.method).settings)}:
+        options["progress"] = args.progress
+
+    def render(content, guide=None, styles=None):
+        extra = {}
+        if guide is not None:  # an optimisation in a video: start from and stay near the warped frame
+            extra = {"init_image": guide[0], "temporal_target": guide[0],
+                     "temporal_mask": guide[1], "temporal_weight": args.temporal_weight}
+        return control.stylize(
+            content, default_styles if styles is None else styles,
+            weights=getattr(args, "style_weights", None), alpha=args.alpha,
+            method=args.method, mask=mask, preserve_color=args.preserve_color,
+            color_method=args.color_method, style_scale=args.style_scale,
+            working_size=args.working_size, detail=args.detail, **options, **extra)
+
+    return render
+
+
+def load_style(args, value):
+    """A style image, or a style index for methods with built-in styles."""
+    from arbitrary_nst.io import image_io
+    if registry.get(args.method).style_images:
+        return image_io.load_image(value)
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"--style {value}: method {args.method} takes style indices "
+                         "(integers), not image paths") from None
+
+
+def batch_command(args):
+    """Runs ``arbitrary-nst batch``: every content with every style into a folder."""
+    from arbitrary_nst.io import image_io
+    from arbitrary_nst.rendering import batch
+    contents = batch.expand_inputs(args.content, "--content")
+    styles = (batch.expand_inputs(args.style, "--style")
+              if registry.get(args.method).style_images else args.style)
+    if args.grid:
+        image_io.check_save_path(args.grid)
+    render = renderer(args, load_styles=False)
+    result = batch.run_batch(contents, styles, args.output,
+                             lambda content, style: render(content, styles=[style]),
+                             lambda value: load_style(args, value), args.size, args.name,
+                             args.overwrite, args.progress)
+    if args.grid:
+        images = registry.get(args.method).style_images
+        sheet = batch.contact_sheet(contents, styles, result.outputs,
+                                    lambda style: result.styles.get(style) if images else None)
+        image_io.save_image(args.grid, sheet)
+    written = len(result.outputs) - result.skipped
+    print(f"wrote {written} images to {args.output}"
+          + (f", kept {result.skipped} existing (--overwrite replaces them)"
+             if result.skipped else "") + (f"; sheet {args.grid}" if args.grid else ""))
+    if result.failures:
+        for _, message in result.failures:
+            print(f"arbitrary-nst: skipped: {message}", file=sys.stderr)
+        raise BatchFailed(f"{len(result.failures)} input(s) could not be stylized (listed "
+                          "above); the other outputs are written")
+
+
+class BatchFailed(NSTError):
+    """Some inputs of a batch could not be stylized (each was reported)."""
+
+
+def video_command(args):
+    """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
+    from arbitrary_nst import progress
+    from arbitrary_nst.rendering import video
+    video.output_kind(args.output)  # an unknown extension fails before any work
+    render = renderer(args)
+    frames = video.read_frames(args.content, args.size)
+    total = video.frame_count(args.content)
+    # An optimisation starts each frame from the warped previous output (a guide); a
+    # network's frames are blended with it afterwards.
+    guided = not registry.get(args.method).feedforward
+    with video.FrameWriter(args.output, video.frame_rate(args.content)) as writer, \
+            progress.progress_bar(total, "video", args.progress) as bar:
+        for frame in video.stylize_video(
+                frames, (render if guided else lambda frame, guide: render(frame)),
+                args.temporal_weight, args.input_weight, blend=not guided):
+            writer.write(frame)
+            bar.update(1)
+    print(f"wrote {args.output}: {writer.count} frames")
+
+
+def evaluate_command(args):
+    """Runs ``arbitrary-nst evaluate``: one JSON line for one image, else a Markdown table
+    (and ``--report`` files) over every pair and method (:mod:`arbitrary_nst.evaluation.evaluation`)."""
+    from arbitrary_nst.evaluation import evaluation, metrics
+    from arbitrary_nst.io import image_io
+    single = [args.content, args.style, args.stylized]
+    if all(len(paths) == 1 and os.path.isfile(paths[0]) for paths in single):
+        scores = metrics.evaluate_pair(*(image_io.load_image(paths[0]) for paths in single))
+        print(json.dumps(scores))
+        return
+    rows, problems = evaluation.evaluate_folders(args.content, args.style, args.stylized,
+                                                 args.pairing, args.progress)
+    table = rows + metrics.means_by_method(rows) if rows else []
+    if args.report and rows:
+        metrics.write_report(table, args.report + ".md", args.report + ".csv",
+                             "# Stylized images scored with arbitrary_nst.evaluation.metrics")
+    print(metrics.markdown_table(table), end="")
+    if args.report and rows:
+        print(f"wrote {args.report}.md and {args.report}.csv")
+    for problem in problems:
+        print(f"arbitrary-nst: skipped: {problem}", file=sys.stderr)
+    if problems or not rows:
+        raise BatchFailed(f"{len(problems)} output(s) missing or unreadable (listed above)"
+                          + ("; nothing was scored" if not rows else ""))
+
+
+def evaluate_video_command(args):
+    """Runs ``arbitrary-nst evaluate-video``: prints the temporal instability as JSON."""
+    from arbitrary_nst.rendering import video
+    value = video.instability(video.read_frames(args.content),
+                              video.read_frames(args.stylized))
+    print(json.dumps({"instability": value}))
+
+
+def make_shards_command(args):
+    """Runs ``arbitrary-nst make-shards``: image folder -> TFRecord shards."""
+    from arbitrary_nst.training import data
+    paths = data.write_shards(args.input, args.output, args.images_per_shard,
+                              max_shard_mib=args.max_shard_mib)
+    print(f"wrote {len(paths)} shards: {paths[0]} ... {paths[-1]}")
+
+
+def export_command(args):
+    """Runs ``arbitrary-nst export``: a TF Hub-style SavedModel of --method."""
+    from arbitrary_nst import export
+    path = export.export(args.method, args.output, args.checkpoint)
+    print(f"wrote {path}: hub.load(path)(content, style)[0]")
+
+
+def train_command(args):
+    """Runs ``arbitrary-nst train``: trains (or resumes) the experiment of ``--config``."""
+    from arbitrary_nst.training import config, train
+    experiment = config.load_config(args.config, args.set)
+    result = train.train(experiment, progress=args.progress, overrides=args.set)
+    if not result["trained"]:
+        print(f"nothing to train: {experiment.checkpoint.dir} is already at step "
+              f"{result['step']} (train.steps={experiment.train.steps}); raise train.steps "
+              "to train more")
+        return
+    print(f"stopped at step {result['step']}; checkpoints in {experiment.checkpoint.dir}")
+
+
+RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command,
+           "evaluate": evaluate_command, "evaluate-video": evaluate_video_command,
+           "make-shards": make_shards_command, "export": export_command, "train": train_command}
+
+

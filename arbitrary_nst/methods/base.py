@@ -1,0 +1,221 @@
+"""The interface every method follows, and what the feed-forward ones share.
+
+:func:`arbitrary_nst.stylize` knows a method only through its registry entry
+(:mod:`arbitrary_nst.registry`) and this interface:
+
+* :class:`Method`: ``Method.load(spec, settings)`` then ``method.stylize(content, styles,
+  regions, alpha)``; ``content`` float32 ``(H, W, 3)`` in [0, 1] already at the size to
+  render, ``styles`` the style images (or built-in style indices), ``regions`` a list of
+  :class:`~arbitrary_nst.methods.regions.Region` (what blend of styles goes where).
+* :class:`FeedForward`, for trained networks, adds where the network comes from
+  (:meth:`~FeedForward.shipped`, a training run's checkpoint: :meth:`~FeedForward.from_run`,
+  or a weights file: :meth:`~FeedForward.from_file`), its upsampling variants, its export
+  signature (:meth:`~FeedForward.serve`) and its training task (:attr:`~FeedForward.task`).
+* :class:`ConditionedTransformer`, for transformers conditioned on a vector (CIN:
+  Dumoulin's style weights, Ghiasi's style vector): blends are weighted sums of the
+  vectors, regions are rendered one by one and composited, large images are tiled with
+  thumbnail statistics.
+
+Images are float32 ``(H, W, 3)`` RGB in [0, 1].
+"""
+
+import collections
+import functools
+import hashlib
+import os
+
+import numpy as np
+
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.methods.settings import check_tiling
+
+
+class Method:
+    """A stylization method with its validated settings.
+
+    Attributes:
+      spec: its :class:`~arbitrary_nst.registry.MethodSpec`.
+      settings: its settings (the dataclass the spec names).
+    """
+
+    def __init__(self, spec, settings):
+        self.spec, self.settings = spec, settings
+
+    @classmethod
+    def load(cls, spec, settings):
+        """The method ready to render (networks loaded)."""
+        return cls(spec, settings)
+
+    def stylize(self, content, styles, regions, alpha=1.0):
+        """``content`` ``(H, W, 3)`` stylized: each region with its blend of ``styles``
+        (a region without a blend keeps the content); ``alpha`` as the spec allows."""
+        raise NotImplementedError
+
+
+class FeedForward(Method):
+    """A trained network: the method's :attr:`network`, loaded once per checkpoint.
+
+    Subclasses implement :meth:`shipped`, :meth:`from_run`, :meth:`with_upsampling`,
+    :meth:`serve` (exportable methods) and :meth:`stylize`, and set :attr:`task`
+    (trainable methods).
+
+    Attributes:
+      network: the ``tf.Module`` that renders.
+      task: the training task class (:mod:`arbitrary_nst.training.tasks`), or None.
+    """
+    task = None
+
+    def __init__(self, spec, settings, network):
+        super().__init__(spec, settings)
+        self.network = network
+
+    @classmethod
+    def load(cls, spec, settings):
+        network = cls.network_of(spec, settings.checkpoint)
+        upsampling = settings.upsampling or "nearest"
+        if upsampling != "nearest":
+            network = _with_upsampling(cls, network, upsampling)
+        return cls(spec, settings, network)
+
+    @classmethod
+    def network_of(cls, spec, checkpoint=None):
+        """The shipped network, or that of ``checkpoint`` (a run folder, or a file for
+        :meth:`from_file`), cached while the checkpoint is unchanged."""
+        if not checkpoint:
+            return cls.shipped()
+        if os.path.isfile(checkpoint):
+            version = os.path.getmtime(checkpoint)
+        else:
+            from arbitrary_nst.training import runs
+            version = runs.latest_checkpoint(checkpoint)
+        return _load_checkpoint(spec, checkpoint, version)
+
+    @staticmethod
+    def shipped():
+        """The network with the weights the package ships (built once per process)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_run(cls, config, run_dir):
+        """``(network, items)`` for a training run of this method: a new network built
+        for ``config`` (the run's ``config.yaml``) and ``{name: keras model}``, what its
+        checkpoints hold (restored into by the caller)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_file(cls, spec, path):
+        """The network of a weights file; by default none is accepted.
+
+        Raises:
+          UsageError: this method reads no weights file.
+        """
+        raise UsageError(f"{path}: method {spec.name!r} takes a training run folder, not "
+                         "a file")
+
+    @classmethod
+    def with_upsampling(cls, network, interpolation):
+        """A network sharing ``network``'s weights whose upsampling layers interpolate
+        with ``interpolation`` ("bilinear" or "bicubic")."""
+        raise NotImplementedError
+
+    @staticmethod
+    def serve(network, content, style):
+        """The export signature: ``content`` and ``style`` ``(N, H, W, 3)`` tensors in
+        [0, 1] (a batch of styles of 1 or N) to the stylized ``(N, H, W, 3)``."""
+        raise NotImplementedError
+
+    def tiles(self, content):
+        """``(tile_size, overlap)`` if ``content`` ``(H, W, 3)`` is to be rendered in
+        tiles (its long side is over the tile size), else None."""
+        tile_size = self.settings.tile_size
+        tile_size = self.spec.tile_size if tile_size is None else tile_size
+        if not tile_size:
+            return None
+        check_tiling(tile_size, self.settings.tile_overlap)
+        return ((tile_size, self.settings.tile_overlap)
+                if max(content.shape[:2]) > tile_size else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_checkpoint(spec, checkpoint, version):
+    """The network of a training run (or weights file), kept while its latest checkpoint
+    (or modification time), ``version``, is the same."""
+    del version  # part of the cache key only: a new checkpoint loads anew
+    from arbitrary_nst.training import runs
+    return runs.load_network(checkpoint, spec.name)
+
+
+@functools.lru_cache(maxsize=8)
+def _with_upsampling(method, network, interpolation):
+    return method.with_upsampling(network, interpolation)
+
+
+class ConditionedTransformer(FeedForward):
+    """A transformer network conditioned on a vector ``(1, D)`` per render.
+
+    Subclasses implement :meth:`condition` (and :meth:`own_condition` where the spec has
+    ``alpha``); ``network.stylize(images, vectors)`` renders and ``network.transformer``
+    is the Keras model that tiling wraps.
+    """
+
+    def condition(self, style):
+        """The ``(1, D)`` vector of one style (an image or a built-in style index)."""
+        raise NotImplementedError
+
+    def own_condition(self, content):
+        """The vector of the content itself, which ``alpha`` interpolates toward."""
+        raise NotImplementedError
+
+    def stylize(self, content, styles, regions, alpha=1.0):
+        """A blend is the weighted sum of the styles' vectors (``alpha`` then moves it
+        toward the content's own); regions are rendered separately and composited."""
+        vectors = [self.condition(style) for style in styles]
+        own = None if alpha == 1.0 else self.own_condition(content)
+
+        def render(style_weights):
+            vector = sum(weight * v for weight, v in zip(style_weights, vectors))
+            if own is not None:
+                vector = alpha * vector + (1.0 - alpha) * own
+            return self.transform(content, vector)
+
+        return composite(content, regions, render)
+
+    def transform(self, content, vector):
+        """``content`` ``(H, W, 3)`` rendered with ``vector`` ``(1, D)``; tiled with
+        thumbnail statistics past the tile size."""
+        from arbitrary_nst.rendering import tiling
+        tiles = self.tiles(content)
+        if tiles is None:
+            return self.network.stylize(content[None], vector).numpy()[0]
+        return tiling.thumbnail_normalized(self.network.transformer)(content, vector, *tiles)
+
+
+def composite(content, regions, render):
+    """Sums ``render(region.style_weights)`` weighted by each region's mask (the content
+    itself where a region has no style); one region without a mask is just rendered."""
+    if len(regions) == 1 and regions[0].mask is None:
+        return render(regions[0].style_weights)
+    output = np.zeros_like(content)
+    for region in regions:
+        rendered = content if region.style_weights is None else render(region.style_weights)
+        output += (1.0 if region.mask is None else region.mask[..., None]) * rendered
+    return output
+
+
+_ENCODINGS = collections.OrderedDict()
+ENCODING_CACHE_SIZE = 64
+
+
+def encoded(network, encode, style):
+    """``encode(style[None])``, remembered for the last :data:`ENCODING_CACHE_SIZE`
+    (network, style image) pairs, so a batch or a multi-scale render encodes each style
+    once. ``network`` is the object whose weights ``encode`` uses (the key, with the
+    style image's bytes)."""
+    style = np.ascontiguousarray(style, np.float32)
+    key = (id(network), style.shape, hashlib.blake2b(style.tobytes(), digest_size=16).digest())
+    if key not in _ENCODINGS:
+        _ENCODINGS[key] = (network, encode(style[None]))  # keeps network alive: ids stay unique
+        if len(_ENCODINGS) > ENCODING_CACHE_SIZE:
+            _ENCODINGS.popitem(last=False)
+    _ENCODINGS.move_to_end(key)
+    return _ENCODINGS[key][1]

@@ -1,0 +1,1 @@
+"""Gatys, Ecker & Bethge 2016: optimisation of the pixels (settings without TensorFlow)."""

@@ -1,0 +1,1 @@
+"""A TF Hub module in the arbitrary-stylization format (settings without TensorFlow)."""
