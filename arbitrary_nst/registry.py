@@ -17,6 +17,7 @@ import importlib
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.methods.gatys.settings import GatysSettings
 from arbitrary_nst.methods.hub.settings import HubSettings
+from arbitrary_nst.methods.photowct.settings import PhotoWCTSettings
 from arbitrary_nst.methods.settings import FeedForwardSettings
 from arbitrary_nst.methods.wct.settings import WCTSettings
 from arbitrary_nst.networks import objective
@@ -37,12 +38,14 @@ class TrainingSpec:
       unused_when: ``(key, value, keys, reason)``: with ``key`` at ``value``, ``keys``
         are unused (``reason`` says why) and must keep their defaults.
       required_keys: keys a config of this method must set.
+      fine_tunes: every run starts from the shipped weights (not from random ones).
     """
     objective: objective.Objective
     config_keys: tuple = ()
     deepest_layer: str = None
     unused_when: tuple = ()
     required_keys: tuple = ()
+    fine_tunes: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +66,8 @@ class MethodSpec:
         False: an optimisation, whose ``style_scale`` resizes the style images.
       tile_size: default tile side (px) past which it renders in tiles with whole-image
         statistics; 0: not tiled.
+      default_detail: where outputs larger than the working size take their fine detail
+        from by default (:mod:`arbitrary_nst.rendering.multiscale`: "network", "photo").
       exportable: ``arbitrary-nst export`` writes it as a (content, style) SavedModel.
       photo_references: its styles are photos (photorealistic transfer), not paintings.
       training: how ``arbitrary-nst train`` trains it; None: not trainable.
@@ -77,6 +82,7 @@ class MethodSpec:
     builtin_styles: int = 0
     feedforward: bool = True
     tile_size: int = 0
+    default_detail: str = "network"
     exportable: bool = False
     photo_references: bool = False
     training: TrainingSpec = None
@@ -96,6 +102,9 @@ _PAIR_EVAL_KEYS = ("eval.content", "eval.style")
 _STYLE_LOSS_KEYS = ("model.content_weight", "model.style_weight", "model.style_layers",
                     "model.style_layer_weights", "data.style", "data.style_exclude")
 """The keys of a loss against paintings (every method but a reconstruction's)."""
+_DECODER_KEYS = ("model.arch", "model.level", "model.feature_weight", "model.init_weights",
+                 "train.mixed_precision")
+"""The keys of the reconstruction decoders' training (WCT, PhotoWCT)."""
 
 METHODS = {spec.name: spec for spec in (
     MethodSpec(
@@ -104,7 +113,7 @@ METHODS = {spec.name: spec for spec in (
         FeedForwardSettings, alpha=True, tile_size=1024, exportable=True,
         training=TrainingSpec(objective.PERCEPTUAL, (
             "model.content_layers", "data.style_augment", *_PAIR_EVAL_KEYS,
-            *_STYLE_LOSS_KEYS))),
+            *_STYLE_LOSS_KEYS), fine_tunes=True)),
     MethodSpec(
         "adain", "VGG encoder, adaptive instance norm, decoder, any painting (Huang & "
         "Belongie 2017)", "arbitrary_nst.methods.adain.method:AdaINMethod",
@@ -130,9 +139,13 @@ METHODS = {spec.name: spec for spec in (
         "wct", "whitening and colouring transforms of VGG features at five levels, any "
         "painting, no style training (Li et al. 2017)", "arbitrary_nst.methods.wct.method:WCT",
         WCTSettings, alpha=True, tile_size=512,
-        training=TrainingSpec(None, ("model.arch", "model.level", "model.feature_weight",
-                                     "model.init_weights", "train.mixed_precision"),
-                              required_keys=("model.level",))),
+        training=TrainingSpec(None, _DECODER_KEYS, required_keys=("model.level",))),
+    MethodSpec(
+        "photowct", "photorealistic: another photo's colours and tones, edges kept (WCT with "
+        "unpooling decoders + smoothing, Li et al. 2018)",
+        "arbitrary_nst.methods.photowct.method:PhotoWCT", PhotoWCTSettings, alpha=True,
+        tile_size=512, default_detail="photo", photo_references=True,
+        training=TrainingSpec(None, _DECODER_KEYS, required_keys=("model.level",))),
     MethodSpec(
         "gatys", "optimisation of the pixels (Gatys et al. 2016)",
         "arbitrary_nst.methods.gatys.method:Gatys", GatysSettings,

@@ -16,8 +16,9 @@ any two methods can be compared on the same pair:
 * ``ssim``: structural similarity of the stylized image's luminance to the content's
   (1 = structure fully kept), ``tf.image.ssim`` with its default 11x11 Gaussian window.
 
-:func:`grid_pattern` measures the fixed grid (banding) a network's stride leaves in flat
-areas; :func:`sharpness` compares a large output's fine detail with an upsampled preview's.
+:func:`colour_tone_distance` measures how far an image's colours and tones are from a
+reference photo's (photorealistic transfer); :func:`grid_pattern` measures the fixed grid
+(banding) a network's stride leaves in flat areas; :func:`sharpness` compares a large output's fine detail with an upsampled preview's.
 
 :func:`score_methods` times methods over a set of (content, style) pairs and scores each
 output; :func:`write_report` writes such rows as a Markdown table and a CSV file.
@@ -48,6 +49,32 @@ def luminance_ssim(image, reference):
     in [0, 1], same size), ``tf.image.ssim``'s default 11x11 window; a Python float."""
     return float(tf.image.ssim(image_io.rgb_to_yiq(image)[..., :1],
                                image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
+
+
+TONE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def colour_tone_distance(image, reference):
+    """How far the colours and tones of ``image`` are from ``reference``'s (both
+    ``(H, W, 3)`` in [0, 1], any sizes): the sum of
+
+    * the chroma distance: over the dark, middle and bright thirds of each image's pixels
+      (by luminance), the Euclidean distance of the mean I and Q (YIQ) of the two thirds,
+      summed (the colours of the shadows, midtones and highlights);
+    * the tone distance: the mean absolute difference of the luminance quantiles
+      :data:`TONE_QUANTILES`.
+
+    0 = the same colour per third and the same tone curve. A Python float."""
+    def parts(picture):
+        yiq = image_io.rgb_to_yiq(np.asarray(picture, np.float32)).reshape(-1, 3)
+        order = np.argsort(yiq[:, 0], kind="stable")
+        thirds = np.array_split(order, 3)
+        chroma = np.stack([yiq[third, 1:].mean(axis=0) for third in thirds])
+        return chroma, np.quantile(yiq[:, 0], TONE_QUANTILES)
+
+    (chroma, tones), (reference_chroma, reference_tones) = parts(image), parts(reference)
+    return float(np.linalg.norm(chroma - reference_chroma, axis=1).sum()
+                 + np.abs(tones - reference_tones).mean())
 
 
 def evaluate_pair(content, style, stylized, size=EVAL_SIZE):

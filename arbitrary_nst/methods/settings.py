@@ -19,12 +19,13 @@ TILE_OVERLAP = 128
 UPSAMPLINGS = ("nearest", "bilinear", "bicubic")
 
 
-def option(default, help, metavar=None, type=None, choices=None):
+def option(default, help, metavar=None, type=None, choices=None, image=False):
     """A settings field that is also a command-line flag ``--<field name>``.
 
     ``help`` is the flag's help (the default is appended); ``type`` converts its text
-    (default: the type of ``default``); ``choices`` limits it."""
-    flag = {"help": help, "metavar": metavar, "choices": choices,
+    (default: the type of ``default``); ``choices`` limits it; ``image``: the flag names an
+    image file, which the command loads and passes as the setting (an array)."""
+    flag = {"help": help, "metavar": metavar, "choices": choices, "image": image,
             "type": type or (None if default is None else builtins_type(default))}
     return dataclasses.field(default=default, metadata={"flag": flag})
 

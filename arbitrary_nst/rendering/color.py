@@ -7,9 +7,13 @@
 * ``"histogram"``: each style image's colours are linearly mapped so that their mean and
   covariance match the content's (:func:`match_color`), then transfer runs as usual.
 
+:func:`reinhard` is the global colour transfer of Reinhard, Ashikhmin, Gooch & Shirley
+2001, the baseline photorealistic transfer is measured against.
+
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
 
+import cv2
 import numpy as np
 
 from arbitrary_nst.io import image_io
@@ -59,3 +63,17 @@ def match_color(style, content):
     transform = sqrtm(content_cov, 0.5) @ sqrtm(style_cov, -0.5)
     mapped = (style.reshape(-1, 3) - style_mean) @ transform.T + content_mean
     return np.clip(mapped, 0.0, 1.0).reshape(style.shape).astype(np.float32)
+
+
+def reinhard(photo, reference):
+    """Reinhard et al. 2001: each channel of ``photo`` in a luminance/chroma space given
+    the mean and standard deviation of ``reference``'s (CIELAB here, OpenCV's conversion,
+    for their decorrelated lab). Global: one shift and scale for the whole image.
+    Returns float32 ``(H, W, 3)`` in [0, 1]."""
+    def lab(image):
+        return cv2.cvtColor(np.ascontiguousarray(image, np.float32), cv2.COLOR_RGB2Lab)
+
+    source, target = lab(photo), lab(reference)
+    mean, std = source.mean((0, 1)), source.std((0, 1)) + 1e-6
+    moved = (source - mean) / std * target.std((0, 1)) + target.mean((0, 1))
+    return np.clip(cv2.cvtColor(moved.astype(np.float32), cv2.COLOR_Lab2RGB), 0.0, 1.0)

@@ -67,7 +67,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method=registry.DEFAULT_ME
       working_size: feed-forward methods: long side (px) of the look at ``style_scale``
         1 (default :data:`arbitrary_nst.rendering.multiscale.REFERENCE_SIZE`, 512).
       detail: feed-forward methods, outputs larger than the working size: where the fine
-        detail comes from, "network" (default), "photo" or "none".
+        detail comes from, "network", "photo" or "none" (default: the method's,
+        ``default_detail`` of its registry entry).
       **options: the method's settings (the fields of its registry entry's ``settings``:
         :class:`~arbitrary_nst.methods.gatys.settings.GatysSettings` for "gatys",
         :class:`~arbitrary_nst.methods.settings.FeedForwardSettings` for the trained
@@ -133,7 +134,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method=registry.DEFAULT_ME
                     if detail_upsampling else settings)
             return loaded[detail_upsampling].stylize(image, run_styles, image_regions, alpha)
 
-        output = multiscale.render(run_content, regions, run, working, detail or "network")
+        output = multiscale.render(run_content, regions, run, working,
+                                   detail or spec.default_detail)
         if flatness.is_flat(run_content):
             output = flatness.flat_rendering(output, run_content)
     else:

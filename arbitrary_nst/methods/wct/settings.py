@@ -13,16 +13,28 @@ DEEPEST = 5
 class WCTSettings(FeedForwardSettings):
     """:class:`FeedForwardSettings` and ``depth``: how many levels the coarse-to-fine
     transform passes through, the deepest ``relu{depth}_1`` first, then each shallower
-    one down to relu1_1 (the paper: 5)."""
-    depth: int = option(DEEPEST, "levels of the coarse-to-fine transform, relu{N}_1 first",
-                        metavar="N")
+    one down to relu1_1 (the paper: 5; None: every level with a decoder)."""
+    depth: int = option(None, "levels of the coarse-to-fine transform, relu{N}_1 first "
+                        "(default: every level the method has a decoder for)", metavar="N",
+                        type=int)
 
     def validate(self):
         """Raises UsageError naming the first setting that does not fit."""
         super().validate()
-        if not 1 <= self.depth <= DEEPEST:
-            raise UsageError(f"depth {self.depth}: expected 1 to {DEEPEST}")
+        check_depth(self.depth, DEEPEST)
 
     def levels(self):
-        """The VGG layers of the levels, deepest first (``block5_conv1`` ...)."""
-        return tuple(f"block{block}_conv1" for block in range(self.depth, 0, -1))
+        """The VGG layers of the levels, deepest first (``block5_conv1`` ...); None: all
+        the network has."""
+        return levels_of(self.depth)
+
+
+def check_depth(depth, deepest):
+    """Raises UsageError unless ``depth`` is None or 1 to ``deepest``."""
+    if depth is not None and not 1 <= depth <= deepest:
+        raise UsageError(f"depth {depth}: expected 1 to {deepest}")
+
+
+def levels_of(depth):
+    """``block{depth}_conv1`` ... ``block1_conv1`` (None for None)."""
+    return None if depth is None else tuple(f"block{b}_conv1" for b in range(depth, 0, -1))
