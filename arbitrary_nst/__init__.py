@@ -32,8 +32,11 @@ The package, by what each part holds:
 import importlib
 import os
 
-# Quiet TensorFlow's C++ start-up chatter unless the user asked for it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from arbitrary_nst import quiet
+
+# TensorFlow's start-up lines stay hidden, in the command and in the Python API, unless
+# ARBITRARY_NST_VERBOSE=1 (arbitrary_nst.quiet).
+quiet.install()
 
 __version__ = "0.1.0"
 

@@ -11,7 +11,7 @@ from conftest import CONTENT_PATH, STYLE_PATH
 from PIL import Image
 
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.io import image_io
+from arbitrary_nst.io import files, image_io
 from arbitrary_nst.rendering import batch
 
 
@@ -28,14 +28,14 @@ def make_inputs(folder):
 def test_expand_inputs(tmp_path):
     make_inputs(tmp_path)
     photos = str(tmp_path / "photos")
-    assert [os.path.basename(p) for p in batch.expand_inputs([photos], "--content")] == [
+    assert [os.path.basename(p) for p in files.expand_inputs([photos], "--content")] == [
         "blue.png", "red.png"]
-    styles = batch.expand_inputs([str(tmp_path / "styles" / "*_b.jpg"), str(tmp_path / "styles"),
+    styles = files.expand_inputs([str(tmp_path / "styles" / "*_b.jpg"), str(tmp_path / "styles"),
                                   CONTENT_PATH], "--style")
     assert [os.path.basename(p) for p in styles] == ["starry_b.jpg", "starry_a.jpg",
                                                      "brandenburg_gate.jpg"]
     with pytest.raises(UsageError, match=r"--content .*nothing\*: no such file"):
-        batch.expand_inputs([str(tmp_path / "nothing*")], "--content")
+        files.expand_inputs([str(tmp_path / "nothing*")], "--content")
 
 
 def test_output_names():
@@ -70,12 +70,21 @@ def test_batch_command_end_to_end(tmp_path):
     assert done.stderr.splitlines()[-1].startswith("arbitrary-nst: error: 1 input(s)")
     red = image_io.load_image(out / "red__starry_a.png")
     assert red.shape == (24, 32, 3) and red.std() > 0.01  # stylized, not the flat photo
-    # Sheet: a header row and column around 3 contents (blue, broken, red) x 2 styles,
-    # 256 px cells; the corner and the broken photo's row stay white.
+    # Sheet: a header row and column around 3 contents (blue, broken, red) x 2 styles in
+    # cells 256 px wide and 204 px high (the tallest picture, a 64x51 painting, fitted to
+    # that width: no white bands around the 4:3 photos' 192 px),
+    # 2 px apart, below a row of column labels and right of a column of row labels (the
+    # file names: dark text); the corner and the broken photo's row stay white.
     sheet = image_io.load_image(tmp_path / "sheet.png")
-    assert sheet.shape == (4 * 256, 3 * 256, 3)
-    assert sheet[:256, :256].min() == 1.0 and sheet[512:768].min() == 1.0
-    assert sheet[256:512, 256:512].min() < 0.9 and sheet[:256, 256:512].min() < 0.9
+    top, left = sheet.shape[0] - (4 * 204 + 3 * 2), sheet.shape[1] - (3 * 256 + 2 * 2)
+    assert 10 < top < 40 and 20 < left < 120
+    assert sheet[:top, left:].min() < 0.5 and sheet[top:, :left].min() < 0.5  # labels
+
+    def cell(row, column):  # its interior
+        return sheet[top + row * 206 + 16:top + row * 206 + 188,
+                     left + column * 258 + 16:left + column * 258 + 240]
+    assert cell(0, 0).min() == 1.0 and cell(2, 1).min() == 1.0 and cell(2, 2).min() == 1.0
+    assert cell(1, 1).min() < 0.9 and cell(0, 1).min() < 0.9 and cell(3, 2).min() < 0.9
 
     # Run again: existing outputs are kept (an interrupted batch resumes) ...
     broken.unlink()
@@ -106,7 +115,7 @@ def test_run_batch_writes_every_pair_and_reports_a_failed_write(tmp_path):
     """Outputs are written in threads while the next pair renders: each holds its own
     pair's render, and a write that fails is listed without stopping the others."""
     make_inputs(tmp_path)
-    contents = batch.expand_inputs([str(tmp_path / "photos")], "--content")
+    contents = files.expand_inputs([str(tmp_path / "photos")], "--content")
     factors = {"dim": 0.25, "bright": 0.75, "broken": None}
 
     def render(image, factor):

@@ -13,31 +13,16 @@ the command runs under ``absl.app`` (:func:`run`); what each command does is in
 :mod:`arbitrary_nst.cli.commands`.
 """
 
-import contextlib
 import logging as pylogging
 import os
 import sys
 
 from absl import app, flags, logging
 
+from arbitrary_nst import quiet
+from arbitrary_nst.cli import preflight
 from arbitrary_nst.cli.parser import ArgumentError, build_parser, check_rendering
 from arbitrary_nst.errors import NSTError
-
-
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Sends file descriptor 2 to /dev/null: the C++ log lines TensorFlow prints while it
-    loads and initialises devices ignore Python's logging settings."""
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 class OneLineFormatter(pylogging.Formatter):
@@ -49,16 +34,11 @@ class OneLineFormatter(pylogging.Formatter):
 
 def start_tensorflow(verbose):
     """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
-    if verbose:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0")
-    else:
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0" if verbose else "3"
     logging.set_verbosity(logging.INFO if verbose else logging.WARNING)
     if not verbose:
         logging.get_absl_handler().setFormatter(OneLineFormatter())
-    with contextlib.nullcontext() if verbose else native_stderr_silenced():
-        import tensorflow as tf
-        tf.config.list_physical_devices()
+    quiet.import_tensorflow(verbose)
 
 
 def parse(argv):
@@ -78,6 +58,11 @@ def main(args):
     """Runs the parsed command; NSTError becomes one line and exit status 1."""
     if args.vgg_weights:
         os.environ["ARBITRARY_NST_VGG_WEIGHTS"] = args.vgg_weights
+    try:
+        preflight.check(args)  # file errors in a fraction of a second, before TensorFlow
+    except NSTError as exc:
+        print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
+        return 1
     start_tensorflow(args.verbose)
     from arbitrary_nst import progress
     progress.show_bars(getattr(args, "progress", True))

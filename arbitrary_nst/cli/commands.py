@@ -11,18 +11,22 @@ import time
 from arbitrary_nst import registry
 from arbitrary_nst.cli.parser import settings_options
 from arbitrary_nst.errors import NSTError, UsageError
+from arbitrary_nst.io import files
 
 
 def stylize_command(args):
     """Runs ``arbitrary-nst stylize``."""
     from arbitrary_nst.io import image_io
-    image_io.check_save_path(args.output)
-    content = image_io.load_image(args.content, size=args.size)
+    content = image_io.load_image(args.content)
+    original = content.shape
+    content = image_io.resize_longest(content, args.size)
     render = renderer(args)
     start = time.perf_counter()
     image = render(content)
     image_io.save_image(args.output, image)
-    print(f"wrote {args.output} ({image.shape[1]}x{image.shape[0]}) in "
+    upscaled = (f", upscaled from the photo's {original[1]}x{original[0]}"
+                if max(content.shape[:2]) > max(original[:2]) else "")
+    print(f"wrote {args.output} ({image.shape[1]}x{image.shape[0]}{upscaled}) in "
           f"{time.perf_counter() - start:.1f} s")
 
 
@@ -34,7 +38,7 @@ def renderer(args, load_styles=True):
     from arbitrary_nst.rendering import control
     default_styles = [load_style(args, value) for value in args.style] if load_styles else None
     mask = image_io.load_image(args.mask).mean(axis=-1) if args.mask else None
-    options = settings_options(args)
+    options = settings_options(args, image_io.load_image)
     if "progress" in {f.name for f in dataclasses.fields(registry.get(args.method).settings)}:
         options["progress"] = args.progress
 
@@ -69,11 +73,9 @@ def batch_command(args):
     """Runs ``arbitrary-nst batch``: every content with every style into a folder."""
     from arbitrary_nst.io import image_io
     from arbitrary_nst.rendering import batch
-    contents = batch.expand_inputs(args.content, "--content")
-    styles = (batch.expand_inputs(args.style, "--style")
+    contents = files.expand_inputs(args.content, "--content")
+    styles = (files.expand_inputs(args.style, "--style")
               if registry.get(args.method).style_images else args.style)
-    if args.grid:
-        image_io.check_save_path(args.grid)
     render = renderer(args, load_styles=False)
     result = batch.run_batch(contents, styles, args.output,
                              lambda content, style: render(content, styles=[style]),
@@ -103,7 +105,6 @@ def video_command(args):
     """Runs ``arbitrary-nst video``: stylizes every frame, streaming, temporally blended."""
     from arbitrary_nst import progress
     from arbitrary_nst.rendering import video
-    video.output_kind(args.output)  # an unknown extension fails before any work
     render = renderer(args)
     frames = video.read_frames(args.content, args.size)
     total = video.frame_count(args.content)
@@ -179,7 +180,10 @@ def train_command(args):
               f"{result['step']} (train.steps={experiment.train.steps}); raise train.steps "
               "to train more")
         return
-    print(f"stopped at step {result['step']}; checkpoints in {experiment.checkpoint.dir}")
+    folder = experiment.checkpoint.dir
+    print(f"{result['outcome']} at step {result['step']}: checkpoint {result['checkpoint']}; "
+          f"TensorBoard summaries in {os.path.join(folder, 'summaries')} (tensorboard "
+          f"--logdir {folder})")
 
 
 RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command,

@@ -98,11 +98,15 @@ def builtin_styles_help():
                    for spec in builtin)
 
 
-def settings_options(args):
+def settings_options(args, load_image):
     """``{setting: value}`` of the settings flags given for ``args.method`` (the rest
-    keep the settings' defaults)."""
-    return {name: getattr(args, name) for name, (_, _, methods) in method_flags().items()
-            if args.method in methods and getattr(args, name) is not None}
+    keep the settings' defaults); an image flag's file is read by ``load_image(path)``."""
+    options = {}
+    for name, (_, flag, methods) in method_flags().items():
+        value = getattr(args, name)
+        if args.method in methods and value is not None:
+            options[name] = load_image(value) if flag["image"] else value
+    return options
 
 
 def add_rendering(parser, kind):
@@ -142,8 +146,12 @@ def add_rendering(parser, kind):
                              else "IMAGE", help="output video (.mp4, .avi, .mov, .mkv, .m4v), "
                              "animated .gif, or folder of PNG frames (no extension)"
                              if video else "output image (.png, .jpg, .webp, .bmp, .tif)")
-    outputs.add_argument("--size", type=int, metavar="N", default=512,
-                         help="long side of the output, px")
+    if video:
+        outputs.add_argument("--size", type=int, metavar="N",
+                             help="long side of the output frames, px (default: the clip's)")
+    else:
+        outputs.add_argument("--size", type=int, metavar="N", default=512,
+                             help="long side of the output, px")
     method = parser.add_argument_group("method")
     method.add_argument("--method", default=registry.DEFAULT_METHOD,
                         choices=tuple(registry.METHODS),
@@ -159,10 +167,12 @@ def add_rendering(parser, kind):
     controls.add_argument("--working_size", type=int, metavar="N",
                           help="feed-forward methods: long side (px) of the look at "
                                "--style_scale 1 (default 512)")
+    photo_detail = registry.names(default_detail="photo")
     controls.add_argument("--detail", choices=("network", "photo", "none"),
                           help="feed-forward methods, outputs above the working size: fine "
-                               "detail from a full-size network pass (default), the photo, "
-                               "or none")
+                               "detail from a full-size network pass (default"
+                               + (f"; {', '.join(photo_detail)}: photo" if photo_detail else "")
+                               + "), the photo, or none")
     add_boolean(controls, "preserve_color", False, "keep the photo's colours")
     controls.add_argument("--color_method", default="luminance",
                           choices=("luminance", "histogram"),
@@ -264,7 +274,7 @@ def check_rendering(args):
                                 f"{len(args.content)}" + ("; arbitrary-nst batch takes many"
                                                           if args.command == "stylize" else ""))
         args.content = args.content[0]
-    if args.size < 16:
+    if args.size is not None and args.size < 16:
         raise ArgumentError(f"--size {args.size}: expected at least 16")
     spec = registry.get(args.method)
     for name, (_, _, methods) in method_flags().items():

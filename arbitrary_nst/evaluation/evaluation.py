@@ -1,7 +1,7 @@
 """Scoring stylized images on your own data: ``arbitrary-nst evaluate`` with folders.
 
 Photos, paintings and stylized images are given as files, folders or globs
-(:func:`arbitrary_nst.rendering.batch.expand_inputs`). Each ``--stylized`` folder is one method,
+(:func:`arbitrary_nst.io.files.expand_inputs`). Each ``--stylized`` folder is one method,
 labelled by the folder's name. Outputs are found by name:
 
 * ``pairing="all"``: every photo with every painting, the output named as ``batch`` names
@@ -20,7 +20,8 @@ from arbitrary_nst import progress
 from arbitrary_nst.errors import NSTError, UsageError
 from arbitrary_nst.evaluation import metrics
 from arbitrary_nst.io import image_io
-from arbitrary_nst.rendering.batch import IMAGE_EXTENSIONS, expand_inputs, stem
+from arbitrary_nst.io.files import IMAGE_EXTENSIONS, expand_inputs
+from arbitrary_nst.rendering.batch import stem
 
 PAIRINGS = ("all", "name")
 

@@ -19,17 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from arbitrary_nst.errors import ImageError
 from arbitrary_nst.io.atomic import write_atomically
-
-MIN_SIDE = 16
-"""Smallest accepted image side in pixels: VGG's pooling needs a few pixels to work with."""
-
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS
-"""Largest accepted pixel count (Pillow's decompression-bomb limit, about 89 megapixels)."""
-
-SAVE_FORMATS = {
-    ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
-    ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF",
-}
+from arbitrary_nst.io.files import MAX_PIXELS, MIN_SIDE, SAVE_FORMATS, check_file, check_save_path
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
@@ -55,12 +45,7 @@ def load_image(path, size=None, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
       ImageError: with a one-line message naming ``path``.
     """
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ImageError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise ImageError(f"{path}: is a folder, expected an image file")
-    if os.path.getsize(path) == 0:
-        raise ImageError(f"{path}: file is empty, expected an image")
+    check_file(path)
     return decode_image(path, path, size, min_side, max_pixels)
 
 
@@ -154,21 +139,6 @@ def to_uint8(image, rows=256):
         np.clip(chunk, 0.0, 1.0, out=chunk)
         pixels[start:start + rows] = np.round(chunk * 255.0)
     return pixels
-
-
-def check_save_path(path):
-    """Raises ImageError unless ``path`` has a known image extension in an existing folder.
-
-    Lets a long run fail before it starts rather than when it saves.
-    """
-    path = os.fspath(path)
-    extension = os.path.splitext(path)[1].lower()
-    if extension not in SAVE_FORMATS:
-        raise ImageError(f"{path}: unknown image extension {extension!r}, expected one of "
-                         + ", ".join(sorted(SAVE_FORMATS)))
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ImageError(f"{path}: folder {folder} does not exist")
 
 
 def resize(image, height, width):

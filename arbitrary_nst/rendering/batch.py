@@ -1,11 +1,12 @@
 """Batch stylization: every (content, style) pair of two sets of inputs, one output each.
 
-* :func:`expand_inputs` turns files, folders and glob patterns into a sorted list of
-  image paths (a folder: its image files, not recursive).
+* :func:`arbitrary_nst.io.files.expand_inputs` turns files, folders and glob patterns
+  into a sorted list of image paths (a folder: its image files, not recursive).
 * :func:`output_name` names each output from a template (default
   ``{content}__{style}.png``, the input file names without their extensions).
 * :func:`contact_sheet` lays outputs out like the papers' figures: one row per content,
-  one column per style, a header row of the styles and a header column of the contents.
+  one column per style, a header row of the styles and a header column of the contents,
+  labelled with their file names.
 * :func:`run_batch` renders the pairs, skipping outputs that exist (so an interrupted
   batch resumes) and inputs that cannot be read (reported, listed at the end).
 
@@ -15,7 +16,6 @@ Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 import collections
 import concurrent.futures
 import dataclasses
-import glob
 import os
 
 from arbitrary_nst import progress
@@ -23,30 +23,7 @@ from arbitrary_nst.errors import NSTError, UsageError
 from arbitrary_nst.evaluation.grid import make_grid
 from arbitrary_nst.io import image_io
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 DEFAULT_NAME = "{content}__{style}.png"
-
-
-def expand_inputs(paths, flag):
-    """Image paths from files, folders and glob patterns, in order, without repeats.
-
-    Raises:
-      UsageError: a path that is none of these or matches no image (names ``flag``).
-    """
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            matches = sorted(os.path.join(path, name) for name in os.listdir(path)
-                             if name.lower().endswith(IMAGE_EXTENSIONS)
-                             and not name.startswith("."))
-        elif os.path.exists(path):
-            matches = [path]
-        else:
-            matches = sorted(glob.glob(path))
-        if not matches:
-            raise UsageError(f"{flag} {path}: no such file, and no image in it or matching it")
-        found.extend(match for match in matches if match not in found)
-    return found
 
 
 def stem(path):
@@ -166,17 +143,19 @@ def run_batch(contents, styles, folder, render, load_style, size, template=DEFAU
     return BatchResult(outputs, skipped, failures, loaded)
 
 
-def contact_sheet(contents, styles, outputs, load_style_image, cell=256):
+def contact_sheet(contents, styles, outputs, load_style_image, cell=256, gap=2):
     """The outputs on one sheet: a header row of the style images (an empty corner first),
-    then per content its photo and its outputs; cells ``cell`` px on the long side,
-    centred on a white ground. Missing outputs stay white.
+    then per content its photo and its outputs, columns labelled with the styles' names
+    and rows with the photos'; images fitted in cells ``cell`` px wide and as tall as the
+    tallest fitted image (no white bands around landscape pictures), ``gap`` px apart.
+    Missing outputs stay white.
 
     Args:
       contents, styles: the inputs, in order.
       outputs: ``{(content, style): output path}``.
       load_style_image: ``style -> image`` for the header (None: a blank cell).
 
-    Returns float32 ``(cell * (1 + len(contents)), cell * (1 + len(styles)), 3)``.
+    Returns float32 ``(H, W, 3)``.
     """
     def load(path):
         try:
@@ -188,4 +167,9 @@ def contact_sheet(contents, styles, outputs, load_style_image, cell=256):
     rows = [header] + [[load(content)] + [load(outputs[content, style])
                                           if (content, style) in outputs else None
                                           for style in styles] for content in contents]
-    return make_grid(rows, gap=0, cell=(cell, cell))
+    fitted = [min(cell, round(cell * image.shape[0] / image.shape[1]))
+              for row in rows for image in row if image is not None]
+    height = max(fitted, default=cell)
+    return make_grid(rows, gap=gap, cell=(height, cell),
+                     row_labels=["styles"] + [stem(content) for content in contents],
+                     column_labels=["photos"] + [stem(style) for style in styles])

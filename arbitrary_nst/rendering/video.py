@@ -28,7 +28,7 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
 
 Frames are float32 ``(H, W, 3)`` RGB in [0, 1]. Inputs are video files that OpenCV reads
 or folders of image frames. Outputs (:func:`output_kind`): a video file (``.mp4`` and the
-other :data:`VIDEO_EXTENSIONS`, written as MPEG-4 Part 2), an animated GIF (``.gif``,
+other :data:`arbitrary_nst.io.files.VIDEO_EXTENSIONS`, written as MPEG-4 Part 2), an animated GIF (``.gif``,
 frame durations from the input's frame rate, looping), or a folder of PNG frames (a path
 without an extension, or ending with a slash); any other extension is refused before work
 starts.
@@ -42,17 +42,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from arbitrary_nst.errors import NSTError
 from arbitrary_nst.io import image_io
 from arbitrary_nst.io.atomic import ordinary_mode, write_atomically
-
-VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".m4v")
-GIF_EXTENSION = ".gif"
-
-
-
-class VideoError(NSTError):
-    """A video that cannot be read or written as asked."""
+from arbitrary_nst.io.files import VideoError, output_kind
 
 
 def read_frames(path, size=None):
@@ -119,27 +111,6 @@ def frame_rate(path, default=25.0):
     fps = capture.get(cv2.CAP_PROP_FPS) if capture.isOpened() else 0.0
     capture.release()
     return fps if fps and fps > 0 else default
-
-
-def output_kind(path):
-    """``"video"``, ``"gif"`` or ``"folder"``: what :class:`FrameWriter` writes at ``path``.
-
-    Raises:
-      VideoError: an extension that is neither a video's nor ``.gif`` (one line).
-    """
-    path = os.fspath(path)
-    if path.endswith(("/", os.sep)):
-        return "folder"
-    extension = os.path.splitext(path)[1].lower()
-    if extension in VIDEO_EXTENSIONS:
-        return "video"
-    if extension == GIF_EXTENSION:
-        return "gif"
-    if not extension:
-        return "folder"
-    raise VideoError(f"{path}: unknown video extension {extension!r}, expected one of "
-                     f"{', '.join(VIDEO_EXTENSIONS + (GIF_EXTENSION,))}, or a folder (a "
-                     "path without an extension)")
 
 
 class FrameWriter:

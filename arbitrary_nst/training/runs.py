@@ -10,6 +10,7 @@ style list), ``ckpt-N`` checkpoints, ``summaries/`` and ``history.jsonl``
 import os
 
 import tensorflow as tf
+from absl import logging
 
 from arbitrary_nst import registry
 from arbitrary_nst.errors import UsageError, WeightsError
@@ -22,6 +23,9 @@ NEW_FOLDER = "train into a new folder (--set checkpoint.dir=NEW_FOLDER)"
 ARCHITECTURE_KEYS = ("type", "arch", "transformer", "level")
 """``model`` keys that shape the network or its checkpoint: a run resumes only with the
 values it was started with."""
+YOUNG_RUN_STEPS = 500
+"""A run's checkpoint of fewer steps than this gets a warning when it is used to
+stylize (unless it started from trained weights: ``model.init_weights``)."""
 
 
 def latest_checkpoint(run_dir):
@@ -88,4 +92,12 @@ def load_network(run_dir, method, step=None):
         raise WeightsError(f"{latest}: does not fit the {method} network "
                            f"({str(exc).splitlines()[0]})") from None
     status.expect_partial()  # the optimiser's slots are not needed
+    trained = int(os.path.basename(latest).rsplit("-", 1)[1])
+    fine_tuned = config.model.init_weights or registry.get(method).training.fine_tunes
+    if trained < YOUNG_RUN_STEPS and not fine_tuned:
+        logging.warning(
+            "%s: a model trained %d steps renders little more than noise; the tiny configs "
+            "(configs/*_tiny.yaml) exist for the tests, a usable model comes from the "
+            "paper configs or the shipped weights (or fine-tune them: "
+            "configs/adain_finetune.yaml)", run_dir, trained)
     return network

@@ -87,13 +87,15 @@ def _is_chief(strategy):
 
 
 class _Stop:
-    """Set by SIGTERM so that the loop saves and returns between steps."""
+    """Set by SIGTERM (or the ``train.max_minutes`` clock) so that the loop saves and
+    returns between steps; ``reason`` says which."""
 
     def __init__(self):
         self.requested = False
+        self.reason = None
 
     def __call__(self, signum, frame):
-        self.requested = True
+        self.requested, self.reason = True, "a signal (SIGTERM)"
 
 
 def train(config, progress=True, overrides=()):
@@ -109,7 +111,9 @@ def train(config, progress=True, overrides=()):
       loss, "seconds_per_step": median wall time of the steps after the first (which
       traces the graph), None if fewer than 2 ran, "step_function": the tf.function of
       one training step (jit-compiled with ``train.xla``; for profiling or inspection;
-      None for a run already at ``train.steps``)}``.
+      None for a run already at ``train.steps``), "outcome": "completed", "stopped by
+      train.max_minutes=N" or "stopped by a signal (SIGTERM)", "checkpoint": the path of
+      the last checkpoint written}`` (the last two only when it trained).
 
     Raises:
       TrainingError: a non-finite loss with ``train.on_nonfinite: stop`` (the default):
@@ -228,6 +232,7 @@ def train(config, progress=True, overrides=()):
             while int(step.numpy()) < config.train.steps and not stop.requested:
                 if time.monotonic() > deadline:
                     stop.requested = True
+                    stop.reason = f"train.max_minutes={config.train.max_minutes:g}"
                     break
                 started = time.perf_counter()
                 if int(step.numpy()) >= phase_end:
@@ -273,7 +278,7 @@ def train(config, progress=True, overrides=()):
                     manager.save(checkpoint_number=current)
         if stop.requested or int(step.numpy()) % config.checkpoint.every_steps:
             manager.save(checkpoint_number=int(step.numpy()))
-        outcome = "stopped" if stop.requested else "completed"
+        outcome = f"stopped by {stop.reason}" if stop.requested else "completed"
     except Exception as exc:
         outcome = f"failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         raise
@@ -288,7 +293,8 @@ def train(config, progress=True, overrides=()):
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
     return {"step": int(step.numpy()), "losses": losses, "model": task.model,
-            "skipped_batches": skipped_batches, "trained": True,
+            "skipped_batches": skipped_batches, "trained": True, "outcome": outcome,
+            "checkpoint": manager.latest_checkpoint,
             "step_function": distributed_step,
             "seconds_per_step": float(np.median(step_seconds[1:])) if len(step_seconds) > 1
             else None}
