@@ -4,6 +4,7 @@ extension and folder, video outputs by their kind, lists of inputs from files, f
 and glob patterns. Every problem is one line naming the file.
 """
 
+import contextlib
 import glob
 import os
 import warnings
@@ -44,17 +45,16 @@ def check_file(path):
         raise ImageError(f"{path}: file is empty, expected an image")
 
 
-def check_image_file(path, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
-    """Raises ImageError (one line) unless ``path`` is a readable file whose header is
-    that of an image Pillow opens, with each side at least ``min_side`` and at most
-    ``max_pixels`` pixels in all. Only the header is read; a file damaged further on is
-    found when it is decoded."""
-    check_file(path)
+@contextlib.contextmanager
+def pillow_errors(path):
+    """Turns what Pillow raises for a bad file (not an image, damaged, a decompression
+    bomb) into one-line ImageErrors naming ``path``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
+            yield
+    except ImageError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError(f"{path}: refused as a possible decompression bomb ({exc})") from None
     except UnidentifiedImageError:
@@ -62,6 +62,16 @@ def check_image_file(path, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImageError(f"{path}: cannot decode image ({reason})") from None
+
+
+def check_image_file(path, min_side=MIN_SIDE, max_pixels=MAX_PIXELS):
+    """Raises ImageError (one line) unless ``path`` is a readable file whose header is
+    that of an image Pillow opens, with each side at least ``min_side`` and at most
+    ``max_pixels`` pixels in all. Only the header is read; a file damaged further on is
+    found when it is decoded."""
+    check_file(path)
+    with pillow_errors(path), Image.open(path) as image:
+        width, height = image.size
     if width * height > max_pixels:
         raise ImageError(f"{path}: {width}x{height} pixels is more than the {max_pixels} "
                          "allowed (possible decompression bomb)")

@@ -10,16 +10,22 @@ rename, so a failed or interrupted save never leaves a half-written image at the
 """
 
 import os
-import warnings
 
 import cv2
 import numpy as np
 import tensorflow as tf
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from arbitrary_nst.errors import ImageError
 from arbitrary_nst.io.atomic import write_atomically
-from arbitrary_nst.io.files import MAX_PIXELS, MIN_SIDE, SAVE_FORMATS, check_file, check_save_path
+from arbitrary_nst.io.files import (
+    MAX_PIXELS,
+    MIN_SIDE,
+    SAVE_FORMATS,
+    check_file,
+    check_save_path,
+    pillow_errors,
+)
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
@@ -55,28 +61,15 @@ def decode_image(source, name, size=None, min_side=MIN_SIDE, max_pixels=MAX_PIXE
     Same conversions, checks and return value as :func:`load_image`; errors name ``name``.
     """
     path = name
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source) as img:
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise ImageError(
-                        f"{path}: {width}x{height} pixels is more than the {max_pixels} "
-                        "allowed (possible decompression bomb)")
-                img.seek(0)
-                img.load()
-                img = ImageOps.exif_transpose(img)
-                array = _to_rgb_float(img)
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(f"{path}: refused as a possible decompression bomb ({exc})") from None
-    except UnidentifiedImageError:
-        raise ImageError(f"{path}: not an image file Pillow can read") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ImageError(f"{path}: cannot decode image ({reason})") from None
+    with pillow_errors(path), Image.open(source) as img:
+        width, height = img.size
+        if width * height > max_pixels:
+            raise ImageError(f"{path}: {width}x{height} pixels is more than the {max_pixels} "
+                             "allowed (possible decompression bomb)")
+        img.seek(0)
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        array = _to_rgb_float(img)
     if min(array.shape[:2]) < min_side:
         raise ImageError(f"{path}: image is {array.shape[1]}x{array.shape[0]} pixels, "
                          f"expected at least {min_side} on each side")

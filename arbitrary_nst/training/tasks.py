@@ -16,6 +16,8 @@ implementation (:mod:`arbitrary_nst.registry`), which has
   config and checkpoints, and whether a saved run fits this task.
 """
 
+import os
+
 import tensorflow as tf
 
 from arbitrary_nst import registry
@@ -44,6 +46,23 @@ def images(config, source, exclude, seed_offset, start, sizes, augment=False):
     return data.image_dataset(source, config.data.batch_size, crop=crop, resize=resize,
                               seed=config.data.seed + seed_offset, exclude=exclude,
                               start=start, augment=augment)
+
+
+def init_weights_path(config, shipped_path):
+    """The file ``model.init_weights`` names (``shipped``: ``shipped_path``), or None when
+    it is empty (a new run starts from random weights).
+
+    Raises:
+      ConfigError: no such file.
+    """
+    init = config.model.init_weights
+    if not init:
+        return None
+    path = shipped_path if init == "shipped" else init
+    if not os.path.exists(path):
+        raise ConfigError(f"model.init_weights={init!r}: no such file, expected 'shipped' "
+                          "or the path of a decoder .npz")
+    return path
 
 
 def perceptual_loss(config, dtype_policy=None):

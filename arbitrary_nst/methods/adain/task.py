@@ -1,14 +1,13 @@
 """AdaIN's training task (the paper's, plus this project's identity share and detail
 branch); see :mod:`arbitrary_nst.training.tasks` for the interface."""
 
-import os
 
 import tensorflow as tf
 
 from arbitrary_nst.methods.adain import weights
 from arbitrary_nst.methods.adain.network import AdaIN
-from arbitrary_nst.training.config import ConfigError, training_objective
-from arbitrary_nst.training.tasks import PairTask, images
+from arbitrary_nst.training.config import training_objective
+from arbitrary_nst.training.tasks import PairTask, images, init_weights_path
 
 
 class AdaINTask(PairTask):
@@ -29,12 +28,8 @@ class AdaINTask(PairTask):
         self.checkpoint_items = {"decoder": self.model.decoder}
         if self.trains_detail:
             self.checkpoint_items["detail"] = self.model.detail
-        init = config.model.init_weights
-        if init:
-            path = weights.DECODER_PATH if init == "shipped" else init
-            if not os.path.exists(path):
-                raise ConfigError(f"model.init_weights={init!r}: no such file, expected "
-                                  "'shipped' or the path of a decoder .npz")
+        path = init_weights_path(config, weights.DECODER_PATH)
+        if path:
             weights.load_decoder(self.model, path)
 
     def dataset(self, start, sizes=None):

@@ -2,13 +2,11 @@
 :mod:`arbitrary_nst.training.tasks` for the interface): photos and paintings alike are
 encoded at ``model.level`` and decoded back."""
 
-import os
 
 import tensorflow as tf
 
 from arbitrary_nst.methods.wct import network, weights
-from arbitrary_nst.training.config import ConfigError
-from arbitrary_nst.training.tasks import Task, images
+from arbitrary_nst.training.tasks import Task, images, init_weights_path
 
 
 class WCTDecoderTask(Task):
@@ -29,12 +27,8 @@ class WCTDecoderTask(Task):
         self.level = config.model.level
         decoder = self.network_module.build_decoders((self.level,), config.model.arch,
                                                      config.data.seed, dtype_policy)[self.level]
-        init = config.model.init_weights
-        if init:
-            path = self.shipped_path if init == "shipped" else init
-            if not os.path.exists(path):
-                raise ConfigError(f"model.init_weights={init!r}: no such file, expected "
-                                  "'shipped' or the path of a decoder .npz")
+        path = init_weights_path(config, self.shipped_path)
+        if path:
             weights.initialize(decoder, self.level, path)
         self.model = self.network_class((self.level,), {self.level: decoder}, config.model.arch)
         self.variables = decoder.trainable_variables
