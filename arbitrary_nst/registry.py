@@ -157,7 +157,8 @@ METHODS = {spec.name: spec for spec in (
 """The methods by name, in the order the command's help lists them."""
 
 DEFAULT_METHOD = "arbitrary"
-"""The fastest shipped model that takes any style image (see the README's comparison)."""
+"""The fastest shipped model that takes any style image (experiments/README.md compares
+them)."""
 DEFAULT_TRAINING = "adain"
 """``model.type`` of a config that names none."""
 
@@ -196,6 +197,15 @@ def load(name, **options):
     from arbitrary_nst.methods import settings
     spec = get(name)
     return implementation(name).load(spec, settings.build(spec.settings, name, options))
+
+
+def runs_with_defaults(name):
+    """Whether method ``name`` needs no option to run (its settings' defaults validate)."""
+    try:
+        get(name).settings().validate()
+    except UsageError:
+        return False
+    return True
 
 
 def check_controls(spec, alpha=1.0, styles=None, working_size=None, detail=None):

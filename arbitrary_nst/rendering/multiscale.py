@@ -11,8 +11,10 @@ pass at 512 px, and a different look. Here the look is fixed by a **working size
 2. Smaller outputs are that rendering shrunk (antialiased).
 3. Larger outputs keep that rendering's frequencies (upsampled bicubic) and take the
    frequencies above the working size's from a **detail** source at full size, a
-   Laplacian split ``output = detail + up(low - down(detail))``, ``down`` and ``up``
-   resampling to and from the working size:
+   Laplacian split ``output = up(low) + Y(detail - up(down(detail)))``, ``down`` and
+   ``up`` resampling to and from the working size, ``Y`` the luminance: the fine band
+   brings structure, not colour (its colour showed as magenta and green fringes along
+   thin dark lines at 100 %):
 
    * ``"network"`` (default): a second pass of the network at full size (tiled, with
      whole-image statistics, past the tile size), with bicubic instead of nearest
@@ -41,7 +43,10 @@ REFERENCE_SIZE = 512
 DETAILS = ("network", "photo", "none")
 DETAIL_UPSAMPLING = "bicubic"
 """Upsampling inside the network for the ``"network"`` detail pass (measured against
-nearest and bilinear in the README's "The same picture at every size")."""
+nearest and bilinear in the "The same picture at every size" of experiments/README.md)."""
+LUMINANCE = np.array([0.299, 0.587, 0.114], np.float32)
+"""Luminance weights of RGB (YIQ's Y): adding ``d`` to R, G and B changes Y by ``d`` and
+leaves the chroma (I, Q) as it was."""
 MIN_WORKING_SIZE = 32
 MIN_NETWORK_SIDE = 16
 """Shortest side (px) the networks render: below it their padding and strides fail."""
@@ -95,12 +100,23 @@ def render(content, regions, run, working, detail="network"):
         return image_io.resize(preview, height, width)
     if detail == "none":
         return image_io.upsample(preview, (height, width))
-    if detail == "photo":
-        output = content.copy()
-    else:
-        output = np.asarray(run(content, regions, True), np.float32)
-    preview -= image_io.shrink(output, small)
-    return image_io.upsample(preview, (height, width), add_to=output)
+    source = content.copy() if detail == "photo" else np.asarray(run(content, regions, True),
+                                                                    np.float32)
+    fine = luminance_above(source, small)
+    del source
+    output = image_io.upsample(preview, (height, width))
+    output += fine[..., None]
+    return output
+
+
+def luminance_above(image, size):
+    """The luminance ``(H, W)`` of the frequencies of ``image`` ``(H, W, 3)`` above those of
+    ``size`` ``(h, w)``: ``Y(image - up(down(image)))``. Only the luminance: the colour of
+    a fine band, added on its own, shows as magenta and green fringes along thin dark
+    lines (a network's full-size pass paints its own colours there). ``image`` is
+    overwritten."""
+    image_io.upsample(-image_io.shrink(image, size), image.shape[:2], add_to=image)
+    return image @ LUMINANCE
 
 
 def network_size(shape, working):
