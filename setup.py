@@ -40,8 +40,10 @@ setup(
         # hypothesis fuzzes the image and config loaders.
         # ipywidgets: the live blending panel (arbitrary_nst.blend_panel) is tested too.
         # jax + optax: the JAX port of the AdaIN training is checked against the model.
-        "test": ["pytest>=8.0", "nbclient==0.11.0", "nbformat==5.11.1", "ipykernel==7.4.0",
-                 "hypothesis==6.155.2", "ipywidgets==8.1.9", "jax==0.10.2", "optax==0.2.8"],
+        # pytest-xdist: the suite runs in two worker processes (pytest.ini), one per core.
+        "test": ["pytest>=8.0", "pytest-xdist==3.8.0", "nbclient==0.11.0", "nbformat==5.11.1",
+                 "ipykernel==7.4.0", "hypothesis==6.155.2", "ipywidgets==8.1.9", "jax==0.10.2",
+                 "optax==0.2.8"],
         # experiments/train_adain_jax.py: the AdaIN training on GPU machines that have JAX
         # but no TensorFlow (on a GPU, install jax's CUDA build as jax's docs say).
         "jax": ["jax==0.10.2", "optax==0.2.8"],

@@ -46,6 +46,13 @@ def preview(content, styles, weights, alpha=1.0, preserve_color=False,
                            preserve_color=preserve_color, size=size)
 
 
+def panel_methods():
+    """The methods the panel offers: the feed-forward ones that take style images and
+    run with their default settings (:mod:`arbitrary_nst.registry`)."""
+    return tuple(name for name in registry.names(style_images=True, feedforward=True)
+                 if registry.runs_with_defaults(name))
+
+
 def png_bytes(image):
     """PNG encoding of a float32 ``(H, W, 3)`` image in [0, 1]."""
     buffer = io.BytesIO()
@@ -54,9 +61,10 @@ def png_bytes(image):
 
 
 def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
-    """An ipywidgets panel: a weight slider per style, an alpha slider, a colour toggle
-    and a size choice; the preview re-renders on every change and a line under it says
-    how long it took (or why it could not render, e.g. all weights at 0).
+    """An ipywidgets panel: a weight slider per style, an alpha slider, a colour toggle,
+    a size choice and a method choice (the methods of :func:`panel_methods`); the preview
+    re-renders on every change and a line under it says how long it took (or why it
+    could not render, e.g. all weights at 0, or alpha for a method without it).
 
     Args:
       content, styles, method: as for :func:`preview`.
@@ -77,6 +85,7 @@ def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
     keep_colors = widgets.Checkbox(value=False, description="keep the photo's colours")
     size = widgets.Dropdown(options=PREVIEW_SIZES, value=PREVIEW_SIZES[0],
                             description="size (px)")
+    chosen = widgets.Dropdown(options=panel_methods(), value=method, description="method")
     picture = widgets.Image(format="png")
     status = widgets.Label()
 
@@ -84,7 +93,7 @@ def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
         start = time.perf_counter()
         try:
             image = preview(content, styles, [s.value for s in sliders], alpha.value,
-                            keep_colors.value, size.value, method)
+                            keep_colors.value, size.value, chosen.value)
         except UsageError as error:
             status.value = str(error)
             return
@@ -92,9 +101,9 @@ def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
         status.value = (f"{image.shape[1]}x{image.shape[0]} px in "
                         f"{time.perf_counter() - start:.2f} s")
 
-    for control_widget in (*sliders, alpha, keep_colors, size):
+    for control_widget in (*sliders, alpha, keep_colors, size, chosen):
         control_widget.observe(update, names="value")
     update()
     return widgets.VBox([widgets.HBox([widgets.VBox(sliders),
-                                       widgets.VBox([alpha, keep_colors, size])]),
+                                       widgets.VBox([alpha, keep_colors, size, chosen])]),
                          picture, status])

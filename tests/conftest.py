@@ -32,6 +32,30 @@ def summary_tags(folder):
     return tags
 
 
+@pytest.fixture(scope="module", autouse=True)
+def release_caches():
+    """After each test module, drops what the package keeps for the next call in the same
+    process (networks of checkpoints, upsampling variants, VGG extractors, style
+    encodings, traced functions), so the suite's memory does not grow module after module
+    (the shipped networks stay: most modules use them)."""
+    yield
+    import gc
+    import sys
+    if "tensorflow" not in sys.modules:
+        return
+    import tensorflow as tf
+    from arbitrary_nst.methods import base
+    from arbitrary_nst.methods.wct import method as wct_method
+    from arbitrary_nst.networks import vgg
+    from arbitrary_nst.rendering import tiling
+    for cached in (base._load_checkpoint, base._with_upsampling, wct_method.with_levels,
+                   tiling.thumbnail_normalized, vgg.shared_extractor):
+        cached.cache_clear()
+    base._ENCODINGS.clear()
+    tf.keras.backend.clear_session()
+    gc.collect()
+
+
 @pytest.fixture(scope="session")
 def content64():
     """The sample photo, 64 px on the longest side: float32 (48, 64, 3) in [0, 1]."""
@@ -51,3 +75,13 @@ def second_style64(content64):
     x = np.linspace(0, 6 * np.pi, width, dtype=np.float32)
     stripes = 0.5 + 0.5 * np.sin(x)[None, :].repeat(height, 0)
     return np.stack([stripes, 0.1 * np.ones_like(stripes), 1 - stripes], -1).astype(np.float32)
+
+
+def pytest_runtest_teardown(item):
+    """With ``NST_RSS_LOG=path``: appends each test's peak RSS so far (MiB) to ``path``."""
+    path = os.environ.get("NST_RSS_LOG")
+    if path:
+        import resource
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
+                    f"{item.nodeid}\n")

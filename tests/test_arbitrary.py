@@ -94,6 +94,7 @@ def test_interpolation_grid_corners_are_the_single_styles(content64, style64, se
     assert np.abs(grid[1, 1] - grid[0, 0]).mean() > 0.005
 
 
+@pytest.mark.slow
 def test_fine_tuning_from_the_imported_weights_lowers_the_loss(tmp_path):
     from arbitrary_nst.training.config import load_config
     from arbitrary_nst.training.train import train

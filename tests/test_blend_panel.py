@@ -50,7 +50,8 @@ def test_panel_rerenders_on_every_change(inputs):
     box = blend_panel.panel(content, styles, names=["wave", "kandinsky"])
     sliders_box, controls_box = box.children[0].children
     wave, kandinsky = sliders_box.children
-    alpha, _, size = controls_box.children
+    alpha, _, size, method = controls_box.children
+    assert "wct" in method.options and "hub" not in method.options
     picture, status = box.children[1:]
     shown = Image.open(io.BytesIO(picture.value))
     assert shown.size == (256, 192) and "px in" in status.value
@@ -64,3 +65,8 @@ def test_panel_rerenders_on_every_change(inputs):
     assert Image.open(io.BytesIO(picture.value)).size == (320, 240)
     alpha.value = 0.5
     assert "not all 0" in status.value
+    kandinsky.value = 1.0
+    before = picture.value
+    method.value = "adain"  # another method: rendered again
+    assert picture.value != before and "px in" in status.value
+    assert "multistyle" not in method.options  # its styles are indices, not images

@@ -68,15 +68,15 @@ def test_missing_file(tmp_path):
 
 
 @pytest.mark.parametrize("model_type,override,used_by", [
-    ("multistyle", "model.arch=vgg19", "adain, wct"),
-    ("arbitrary", "model.arch=vgg19", "adain, wct"),
+    ("multistyle", "model.arch=vgg19", "adain, wct, photowct"),
+    ("arbitrary", "model.arch=vgg19", "adain, wct, photowct"),
     ("adain", "model.transformer=lite", "multistyle"),
     ("adain", "model.num_styles=3", "multistyle"),
     ("arbitrary", "data.style_size=128", "multistyle"),
     ("multistyle", "model.identity_share=0.5", "adain"),
-    ("arbitrary", "model.init_weights=shipped", "adain, wct"),
+    ("arbitrary", "model.init_weights=shipped", "adain, wct, photowct"),
     ("multistyle", "data.style_augment=true", "arbitrary, adain"),
-    ("arbitrary", "train.mixed_precision=true", "adain, multistyle, wct"),
+    ("arbitrary", "train.mixed_precision=true", "adain, multistyle, wct, photowct"),
     ("multistyle", "eval.content=[a.jpg]", "arbitrary, adain"),
     ("wct", "model.style_weight=3", "arbitrary, adain, multistyle"),
     ("wct", "data.style=x", "arbitrary, adain, multistyle"),

@@ -63,6 +63,7 @@ def run_script(name, results, *settings):
         return f.read()
 
 
+@pytest.mark.slow
 def test_highres_tiny(tmp_path):
     report = run_script("highres", tmp_path, "methods=[arbitrary]", "sizes=[96,160]",
                         "tile_size=64", "tile_overlap=16", "gatys_sizes=[]",
@@ -87,6 +88,7 @@ def test_speed_table_tiny(tmp_path):
         assert float(re.search(rf"\| {method} \| ([\d.]+) \|", report).group(1)) > 0
 
 
+@pytest.mark.slow
 def test_style_at_every_size_tiny(tmp_path):
     """Two sizes, one pair, one method: the 512 px row is the reference (ratios 1, no
     difference) and the default mode at 640 px stays within 0.05 of it."""
@@ -102,6 +104,7 @@ def test_style_at_every_size_tiny(tmp_path):
 
 
 
+@pytest.mark.slow
 def test_pack_data_then_train_adain_gpu_script_tiny(tmp_path):
     """The GPU path at a CPU-sized setting: shards under the size cap and a data card
     naming every file's split and licence, then a few steps from the shipped decoder
@@ -182,6 +185,7 @@ def test_compare_methods_runs_exactly_the_listed_methods_on_given_pairs(tmp_path
     assert "peer" not in report and "Gatys' losses" not in report
 
 
+@pytest.mark.slow
 def test_multistyle_tiny_curve_tiny(tmp_path):
     report = run_script("multistyle_tiny_curve", tmp_path, "checkpoints=[2,4]", "size=32")
     rows = [line for line in report.splitlines() if re.match(r"\| [24] \|", line)]
@@ -189,6 +193,7 @@ def test_multistyle_tiny_curve_tiny(tmp_path):
     assert os.path.exists(tmp_path / "multistyle_tiny_curve.png")
 
 
+@pytest.mark.slow
 def test_adain_decoder_report_tiny(tmp_path):
     report = run_script("adain_decoder_report", tmp_path, "size=48", "crop=16",
                         "decoders=[shipped]")

@@ -28,6 +28,7 @@ def test_rendering_matches_the_recording(case, recorded, rendered):
                                atol=golden.IMAGE_TOLERANCE, err_msg=case)
 
 
+@pytest.mark.slow
 def test_commands_match_the_recording(recorded, tmp_path):
     outputs = golden.command_outputs(str(tmp_path))
     assert sorted(outputs) == sorted(k for k in recorded if k.startswith(("video/", "hub/")))
@@ -36,6 +37,7 @@ def test_commands_match_the_recording(recorded, tmp_path):
                                    atol=golden.IMAGE_TOLERANCE, err_msg=name)
 
 
+@pytest.mark.slow
 def test_training_losses_match_the_recording(recorded, tmp_path):
     losses = golden.training_losses(str(tmp_path))
     for name, values in losses.items():

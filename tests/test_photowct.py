@@ -1,0 +1,132 @@
+"""PhotoWCT (Li et al. 2018) at small sizes: a photo restyled by itself comes back, edges
+stay where they were, label maps confine the transfer and bad ones are one line, the
+unpooling decoders put values back at the pooling switches, both smoothing steps keep
+the photo's structure."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import arbitrary_nst as nst
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.evaluation import metrics
+from arbitrary_nst.io import image_io
+from arbitrary_nst.methods.photowct import labels, smoothing
+from arbitrary_nst.methods.photowct.network import PhotoWCTNetwork, unpool
+
+
+@pytest.fixture(scope="module")
+def photo():
+    return nst.load_image(nst.SAMPLES_DIR + "/brandenburg_gate.jpg", size=96)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return nst.load_image(nst.SAMPLES_DIR + "/great_wave.jpg", size=96)
+
+
+def test_unpooling_puts_each_maximum_back_where_it_was():
+    images = tf.random.uniform((2, 8, 6, 3), seed=1)
+    pooled, argmax = tf.nn.max_pool_with_argmax(images, 2, 2, "VALID",
+                                                include_batch_in_index=True)
+    back = unpool(pooled, (argmax, tf.shape(images, out_type=tf.int64))).numpy()
+    kept = back != 0
+    np.testing.assert_array_equal(back[kept], images.numpy()[kept])
+    assert kept.sum() == pooled.shape.num_elements()  # one value per 2x2 window
+    np.testing.assert_allclose(tf.nn.max_pool2d(back, 2, 2, "VALID"), pooled)
+
+
+def test_the_encoder_with_switches_gives_the_extractor_features():
+    network = PhotoWCTNetwork()
+    images = tf.random.uniform((1, 32, 48, 3), seed=2)
+    features, switches = network.encode_for_decoding(images, "block3_conv1")
+    np.testing.assert_allclose(features, network.encode(images, "block3_conv1"), atol=1e-4)
+    assert sorted(switches) == ["block1_pool", "block2_pool"]
+
+
+def test_a_photo_restyled_by_itself_comes_back(photo):
+    """The photo as its own reference: luminance SSIM above 0.8 and a mean colour error
+    under 0.06 (what the decoders lose, then smoothing)."""
+    output = nst.stylize(photo, [photo], method="photowct", working_size=96)
+    assert metrics.luminance_ssim(output, photo) > 0.8
+    assert np.abs(output - photo).mean() < 0.06
+
+
+def edges(image):
+    """Gradient magnitude of the luminance ``(H, W)``."""
+    y = image_io.rgb_to_yiq(image)[..., 0]
+    return np.hypot(np.diff(y, axis=0)[:, :-1], np.diff(y, axis=1)[:-1])
+
+
+def test_edges_stay_where_they_were(photo, reference):
+    """Straight edges stay straight: the output's edge map correlates with the photo's
+    (above 0.6), more than the painterly WCT's does."""
+    photoreal = nst.stylize(photo, [reference], method="photowct", working_size=96)
+    painterly = nst.stylize(photo, [reference], method="wct", working_size=96)
+    kept = [np.corrcoef(edges(image).ravel(), edges(photo).ravel())[0, 1]
+            for image in (photoreal, painterly)]
+    assert kept[0] > 0.6 and kept[0] > kept[1]
+
+
+def test_label_maps_confine_the_transfer(photo):
+    """Top half of the photo matched with a red reference region, bottom half with a blue
+    one: each half takes its region's colour."""
+    height, width = photo.shape[:2]
+    reference = np.zeros((64, 64, 3), np.float32)
+    reference[:32] = (0.8, 0.1, 0.1)
+    reference[32:] = (0.1, 0.1, 0.8)
+    reference += np.random.default_rng(0).normal(0, 0.05, reference.shape).astype(np.float32)
+    reference = np.clip(reference, 0, 1)
+    photo_labels = np.zeros_like(photo)
+    photo_labels[height // 2:] = 1.0
+    reference_labels = np.zeros_like(reference)
+    reference_labels[32:] = 1.0
+    output = nst.stylize(photo, [reference], method="photowct", working_size=96,
+                         content_labels=photo_labels, style_labels=reference_labels)
+    top, bottom = output[:height // 2 - 8].mean((0, 1)), output[height // 2 + 8:].mean((0, 1))
+    assert top[0] > top[2] + 0.1 and bottom[2] > bottom[0] + 0.1
+
+
+@pytest.mark.parametrize("case,message", [
+    ("size", "content_labels is 40x96 but the photo is 96x72"),
+    ("missing", "has the label (255, 255, 255) that style_labels lacks"),
+    ("one", "give both label maps or neither"),
+])
+def test_bad_label_maps_are_one_line(photo, reference, case, message):
+    photo_labels = np.zeros_like(photo)
+    photo_labels[:, :20] = 1.0
+    reference_labels = np.zeros_like(reference)
+    reference_labels[:, :20] = 1.0
+    options = {"content_labels": photo_labels, "style_labels": reference_labels}
+    if case == "size":
+        options["content_labels"] = np.zeros((96, 40, 3), np.float32)
+    elif case == "missing":
+        options["style_labels"] = np.zeros_like(reference)
+    else:
+        del options["style_labels"]
+    with pytest.raises(UsageError) as error:
+        nst.stylize(photo, [reference], method="photowct", working_size=96, **options)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_matched_regions_are_disjoint_and_cover_both_images():
+    photo_labels = np.zeros((30, 40, 3), np.float32)
+    photo_labels[10:, :, 1] = 1.0
+    reference_labels = np.zeros((60, 80, 3), np.float32)
+    reference_labels[:20, :, 1] = 1.0
+    pairs = labels.matched_regions(photo_labels, reference_labels, (30, 40), (60, 80))
+    assert len(pairs) == 2
+    np.testing.assert_array_equal(sum(c for c, _ in pairs), 1.0)
+    np.testing.assert_array_equal(sum(s for _, s in pairs), 1.0)
+
+
+@pytest.mark.parametrize("method", ["fast", "exact"])
+def test_smoothing_removes_noise_and_keeps_edges(photo, method):
+    """A colour-shifted, noisy copy of the photo: both smoothing steps take out most of
+    the noise (its standard deviation falls by half or more) and keep the edges."""
+    rng = np.random.default_rng(3)
+    shifted = photo[..., ::-1].copy()
+    noisy = np.clip(shifted + rng.normal(0, 0.1, photo.shape).astype(np.float32), 0, 1)
+    smoothed = smoothing.smooth(noisy, photo, method)
+    assert (smoothed - shifted).std() < 0.5 * (noisy - shifted).std()
+    assert np.corrcoef(edges(smoothed).ravel(), edges(shifted).ravel())[0, 1] > 0.7
