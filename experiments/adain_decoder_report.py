@@ -10,7 +10,9 @@ For each decoder (a ``.npz`` from ``experiments/ship_adain_decoder.py`` /
 :func:`arbitrary_nst.evaluation.metrics.evaluate_pair` (content loss, Gram style loss, SSIM of the
 luminance); the ``arbitrary`` model is scored the same way as the yardstick. ``alpha 0
 SSIM``: the luminance SSIM of the ``--alpha 0`` output against the photo (1 = the photo
-comes back); ``chroma error``: how far its colours are from the photo's (0 = the same).
+comes back); ``chroma error``: how far its colours are from the photo's (0 = the same);
+``colour leak``: :func:`arbitrary_nst.evaluation.metrics.colour_leak` of the alpha-1
+output (how much of the photo's own colouring comes through, e.g. as a halo).
 
 Settings: configs/experiments/adain_decoder_report.yaml. Writes
 experiments/results/adain_decoder_report.md, adain_decoder_alpha.png (per decoder, the alpha
@@ -63,12 +65,14 @@ def decoder_scores(render, pairs):
     the photo."""
     rows = []
     for content, style in pairs:
-        own = render(content, style, 0.0)
-        rows.append(dict(metrics.evaluate_pair(content, style, render(content, style, 1.0)),
+        own, styled = render(content, style, 0.0), render(content, style, 1.0)
+        rows.append(dict(metrics.evaluate_pair(content, style, styled),
                          alpha0_ssim=metrics.luminance_ssim(own, content),
-                         alpha0_chroma=chroma_error(own, content)))
+                         alpha0_chroma=chroma_error(own, content),
+                         leak=metrics.colour_leak(styled, content)))
     return {key: float(np.mean([row[key] for row in rows]))
-            for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim", "alpha0_chroma")}
+            for key in ("content_loss", "style_loss", "ssim", "alpha0_ssim", "alpha0_chroma",
+                        "leak")}
 
 
 def main(argv):
@@ -78,14 +82,17 @@ def main(argv):
              for c, s in PAIRS]
     lines = ["# AdaIN decoders on the held-out pairs", "",
              f"Photos at {settings.size} px (long side), paintings as loaded, "
-             "`arbitrary_nst.evaluation.metrics` scores (lower losses: closer), luminance SSIM to the "
-             "photo at alpha 1 and at alpha 0, and the alpha-0 output's chroma error (mean "
-             "absolute difference of YIQ's I and Q to the photo's); means over the pairs "
+             "`arbitrary_nst.evaluation.metrics` scores (lower losses: closer), luminance "
+             "SSIM to the "
+             "photo at alpha 1 and at alpha 0, the alpha-0 output's chroma error (mean "
+             "absolute difference of YIQ's I and Q to the photo's) and the alpha-1 output's "
+             "colour leak (correlation of its I and Q with the photo's: the photo's colours "
+             "coming through the decoder, as the halo around the cat); means over the pairs "
              + ", ".join(f"{os.path.basename(c)} x {os.path.basename(s)}" for c, s in PAIRS)
              + ".", "",
              "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 | "
-             "chroma error, alpha 0 |",
-             "|---|---|---|---|---|---|"]
+             "chroma error, alpha 0 | colour leak, alpha 1 |",
+             "|---|---|---|---|---|---|---|"]
     strips, crops = [], []
     models = [(os.path.basename(os.path.normpath(name)), render_function(name))
               for name in settings.decoders]
@@ -95,7 +102,7 @@ def main(argv):
         mean = decoder_scores(render, pairs)
         lines.append(f"| {name} | {mean['content_loss']:.4g} | {mean['style_loss']:.4g} | "
                      f"{mean['ssim']:.3f} | {mean['alpha0_ssim']:.3f} | "
-                     f"{mean['alpha0_chroma']:.4f} |")
+                     f"{mean['alpha0_chroma']:.4f} | {mean['leak']:.3f} |")
         print(lines[-1], flush=True)
         content, style = pairs[0]
         outputs = {alpha: np.clip(render(content, style, alpha), 0, 1) for alpha in ALPHAS}

@@ -11,7 +11,7 @@ import time
 import numpy as np
 from absl import flags
 
-from arbitrary_nst.training import config
+from arbitrary_nst import schema as schema_module
 
 ASSETS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "assets")
 RESULTS_DIR = os.path.join(os.path.dirname(__file__), "results")
@@ -33,8 +33,8 @@ def result_path(name):
 
 def load_settings(schema, name):
     """The script's settings: ``--config`` or ``configs/experiments/NAME.yaml`` read into
-    the dataclass ``schema`` (see :func:`arbitrary_nst.training.config.load_yaml`), then ``--set``."""
-    return config.load_yaml(FLAGS.config or os.path.join(CONFIGS, f"{name}.yaml"), schema,
+    the dataclass ``schema`` (see :func:`arbitrary_nst.schema.load_yaml`), then ``--set``."""
+    return schema_module.load_yaml(FLAGS.config or os.path.join(CONFIGS, f"{name}.yaml"), schema,
                             FLAGS.set)
 
 

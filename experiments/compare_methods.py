@@ -16,8 +16,9 @@ methods are listed.
    ratios from this run. Sharpness = mean absolute Laplacian of the output's luminance
    (high-frequency detail), divided by the same figure for the photo at that size.
    Figure: the same central crop (256 px, or the image's short side) of both outputs.
-3. With gatys listed: quality as Gatys iterates (AdaIN's Fig. 3): the content and Gram style loss of Gatys
-   (one level at ``size`` px, L-BFGS) after each of ``curve_iterations``, averaged over
+3. With gatys listed: quality as Gatys iterates (AdaIN's Fig. 3): the content and Gram
+   style loss of Gatys (one level at ``size`` px, L-BFGS) after each of
+   ``curve_iterations``, averaged over
    the pairs, next to the feed-forward methods' averages from part 1.
    Figure ``compare_methods_curves.png`` (needs matplotlib: ``pip install -e .[experiments]``).
 
@@ -117,7 +118,8 @@ def main(argv):
         "# Methods compared on " + ", ".join(f"{c} x {s}" for c, s, in zip(
             settings.contents, settings.styles)), "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, no GPU, TensorFlow "
-        f"{tf.__version__}. `arbitrary_nst.evaluation.metrics`: VGG16 losses (lower is closer), SSIM "
+        f"{tf.__version__}. `arbitrary_nst.evaluation.metrics`: VGG16 losses (lower is "
+        "closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
         "warm-up (median of 3 runs; Gatys: one run). "
         + ("The pairs were not in AdaIN's training set. " if held_out else "")

@@ -3,7 +3,7 @@
 1. Every feed-forward method in ``methods`` at every size in ``sizes`` (long side), run
    as a user runs it (``arbitrary-nst stylize --size N``, a fresh process each, so the
    peak RSS is that run's); images above ``tile_size`` are tiled with thumbnail
-   statistics (``arbitrary_nst/tiling.py``). Gatys at ``gatys_sizes`` (coarse-to-fine).
+   statistics (``arbitrary_nst/rendering/tiling.py``). Gatys at ``gatys_sizes`` (coarse-to-fine).
    Also a crop of the largest arbitrary output at full resolution around a tile corner.
    Writes experiments/results/highres.md and highres_largest_crop.png (skipped when
    ``methods`` and ``gatys_sizes`` are empty).

@@ -8,11 +8,12 @@ that run's) in each rendering mode:
   every size did before multi-scale rendering;
 * ``network`` (the default), ``photo``, ``none``: the look at the 512 px working size,
   detail from a full-size pass of the network, from the photo, or none
-  (``arbitrary_nst/multiscale.py``).
+  (``arbitrary_nst/rendering/multiscale.py``).
 
-Scores in the fixed VGG16 space of ``arbitrary_nst.evaluation.metrics.evaluate_pair`` with the output
-resized to ``eval_size`` px: Gram style loss relative to the photo's own (the photo scored
-as if it were the stylized image: lower = more of the painting) and content loss, each
+Scores in the fixed VGG16 space of ``arbitrary_nst.evaluation.metrics.evaluate_pair`` with
+the output resized to ``eval_size`` px: Gram style loss relative to the photo's own (the
+photo scored as if it were the stylized image: lower = more of the painting) and content
+loss, each
 then relative to the 512 px output's (1 = as much style / content as the preview);
 ``preview``: mean absolute difference of the output resized to 512 px against the 512 px
 output; ``sharpness``: mean absolute Laplacian of the
@@ -167,7 +168,8 @@ def write_outputs(rows, settings):
              f"{REFERENCE_SIZE} px output's; preview = mean "
              f"abs. difference at {REFERENCE_SIZE} px against it; sharpness = mean "
              "|Laplacian| over that of the upsampled preview; grid = the period-4 pattern "
-             "(banding, `arbitrary_nst.evaluation.metrics.grid_pattern`, luminance units). Time and "
+             "(banding, `arbitrary_nst.evaluation.metrics.grid_pattern`, luminance units). "
+             "Time and "
              "peak RSS: one `arbitrary-nst stylize` process, start-up and PNG writing "
              "included.\n",
              "| method | size | mode | style loss / photo's | style loss / 512's | content loss "

@@ -44,6 +44,7 @@ def release_caches():
     if "tensorflow" not in sys.modules:
         return
     import tensorflow as tf
+
     from arbitrary_nst.methods import base
     from arbitrary_nst.methods.wct import method as wct_method
     from arbitrary_nst.networks import vgg

@@ -1,4 +1,4 @@
-"""Stroke scale and multi-scale rendering (arbitrary_nst/multiscale.py): the look of the
+"""Stroke scale and multi-scale rendering (arbitrary_nst/rendering/multiscale.py): the look of the
 working size at every output size, style_scale, detail sources, the banding fix, video."""
 
 import os

@@ -44,7 +44,7 @@ def renderer(args, load_styles=True):
 
     def render(content, guide=None, styles=None):
         extra = {}
-        if guide is not None:  # an optimisation in a video: start from and stay near the warped frame
+        if guide is not None:  # an optimisation in a video: start from, stay near the guide
             extra = {"init_image": guide[0], "temporal_target": guide[0],
                      "temporal_mask": guide[1], "temporal_weight": args.temporal_weight}
         return control.stylize(
@@ -123,7 +123,8 @@ def video_command(args):
 
 def evaluate_command(args):
     """Runs ``arbitrary-nst evaluate``: one JSON line for one image, else a Markdown table
-    (and ``--report`` files) over every pair and method (:mod:`arbitrary_nst.evaluation.evaluation`)."""
+    (and ``--report`` files) over every pair and method
+    (:mod:`arbitrary_nst.evaluation.evaluation`)."""
     from arbitrary_nst.evaluation import evaluation, metrics
     from arbitrary_nst.io import image_io
     single = [args.content, args.style, args.stylized]

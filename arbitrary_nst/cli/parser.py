@@ -69,7 +69,7 @@ def add_common(parser):
                             "devices, ...)")
     group.add_argument("--vgg_weights", metavar="FILE",
                        help="VGG weights (.h5/.npz) instead of the search order in "
-                            "arbitrary_nst/weights.py")
+                            "arbitrary_nst/networks/weights.py")
 
 
 def method_flags():

@@ -9,9 +9,10 @@ labelled by the folder's name. Outputs are found by name:
 * ``pairing="name"``: photo ``k`` with painting ``k`` in the order given (e.g. two folders
   whose files correspond), the output named after the photo (``{content}.<ext>``).
 
-Each found output is scored with :func:`arbitrary_nst.evaluation.metrics.evaluate_pair`; a missing or
-unreadable one is listed, not fatal. :func:`arbitrary_nst.evaluation.metrics.write_report` writes the
-Markdown and CSV report (rows per pair and method, then the means per method).
+Each found output is scored with :func:`arbitrary_nst.evaluation.metrics.evaluate_pair`; a
+missing or unreadable one is listed, not fatal.
+:func:`arbitrary_nst.evaluation.metrics.write_report` writes the Markdown and CSV report
+(rows per pair and method, then the means per method).
 """
 
 import os

@@ -17,8 +17,10 @@ any two methods can be compared on the same pair:
   (1 = structure fully kept), ``tf.image.ssim`` with its default 11x11 Gaussian window.
 
 :func:`colour_tone_distance` measures how far an image's colours and tones are from a
-reference photo's (photorealistic transfer); :func:`grid_pattern` measures the fixed grid
-(banding) a network's stride leaves in flat areas; :func:`sharpness` compares a large output's fine detail with an upsampled preview's.
+reference photo's (photorealistic transfer), :func:`colour_leak` how much of a photo's own
+colouring a stylized image keeps; :func:`grid_pattern` measures the fixed grid (banding) a
+network's stride leaves in flat areas; :func:`sharpness` compares a large output's fine
+detail with an upsampled preview's.
 
 :func:`score_methods` times methods over a set of (content, style) pairs and scores each
 output; :func:`write_report` writes such rows as a Markdown table and a CSV file.
@@ -49,6 +51,18 @@ def luminance_ssim(image, reference):
     in [0, 1], same size), ``tf.image.ssim``'s default 11x11 window; a Python float."""
     return float(tf.image.ssim(image_io.rgb_to_yiq(image)[..., :1],
                                image_io.rgb_to_yiq(reference)[..., :1], max_val=1.0))
+
+
+def colour_leak(stylized, photo):
+    """How much of the photo's own colouring a stylized image keeps: the correlation,
+    over pixels, of its chroma with the photo's (YIQ's I and Q, averaged); both
+    ``(H, W, 3)``, the same size. About 0 when the colours come from the painting alone;
+    a decoder that passes the photo's colours through (a halo of the photo's colour
+    around its objects) scores higher. A Python float in [-1, 1]."""
+    ours = image_io.rgb_to_yiq(np.asarray(stylized, np.float32))[..., 1:].reshape(-1, 2)
+    theirs = image_io.rgb_to_yiq(np.asarray(photo, np.float32))[..., 1:].reshape(-1, 2)
+    correlations = [np.corrcoef(ours[:, k], theirs[:, k])[0, 1] for k in range(2)]
+    return float(np.mean(np.nan_to_num(correlations)))
 
 
 TONE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

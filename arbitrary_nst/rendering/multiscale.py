@@ -79,7 +79,7 @@ def render(content, regions, run, working, detail="network"):
 
     Args:
       content: ``(H, W, 3)``, already at the output size.
-      regions: list of :class:`~arbitrary_nst.methods.gatys.transfer.Region` with masks at ``(H, W)``.
+      regions: list of :class:`~arbitrary_nst.methods.regions.Region`, masks at ``(H, W)``.
       run: ``run(content, regions, detail_pass) -> (h, w, 3)`` renders at the given size;
         ``detail_pass`` is True for the full-size detail pass.
       working: working size (long side, px), see :func:`working_size`.

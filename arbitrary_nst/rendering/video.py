@@ -28,10 +28,10 @@ Frames are streamed: one frame in, one frame out, so memory stays flat for long 
 
 Frames are float32 ``(H, W, 3)`` RGB in [0, 1]. Inputs are video files that OpenCV reads
 or folders of image frames. Outputs (:func:`output_kind`): a video file (``.mp4`` and the
-other :data:`arbitrary_nst.io.files.VIDEO_EXTENSIONS`, written as MPEG-4 Part 2), an animated GIF (``.gif``,
-frame durations from the input's frame rate, looping), or a folder of PNG frames (a path
-without an extension, or ending with a slash); any other extension is refused before work
-starts.
+other :data:`arbitrary_nst.io.files.VIDEO_EXTENSIONS`, written as MPEG-4 Part 2), an
+animated GIF (``.gif``, frame durations from the input's frame rate, looping), or a
+folder of PNG frames (a path without an extension, or ending with a slash); any other
+extension is refused before work starts.
 """
 
 import os
