@@ -41,6 +41,7 @@ class Settings:
     size: int = setting(512, low=32)
     crop: int = setting(192, low=16)
     figure_height: int = setting(200, low=16)  # height of each alpha-strip cell
+    leak_crop_at: list[float] = list_setting([0.15, 0.6])  # top-left, fractions of H, W
 
 
 def render_function(decoder):
@@ -93,7 +94,7 @@ def main(argv):
              "| model | content loss | style loss (Gram) | SSIM, alpha 1 | SSIM, alpha 0 | "
              "chroma error, alpha 0 | colour leak, alpha 1 |",
              "|---|---|---|---|---|---|---|"]
-    strips, crops = [], []
+    strips, crops, leaks = [], [], []
     models = [(os.path.basename(os.path.normpath(name)), render_function(name))
               for name in settings.decoders]
     models.append(("arbitrary (yardstick)", lambda content, style, alpha: nst.stylize(
@@ -112,14 +113,21 @@ def main(argv):
         crops.append([image_io.resize(image[top:top + side, left:left + side],
                                       settings.crop, settings.crop)
                       for image in (content, outputs[1.0])])
+        top, left = (int(f * n) for f, n in zip(settings.leak_crop_at, content.shape[:2]))
+        leaks.append([image[top:top + settings.crop, left:left + settings.crop]
+                      for image in (content, outputs[1.0])])
     labels = [name for name, _ in models]
     nst.save_image(result_path("adain_decoder_alpha.png"), nst.make_grid(
         strips, height=settings.figure_height, row_labels=labels,
         column_labels=["photo"] + [f"alpha {alpha:g}" for alpha in ALPHAS]))
     nst.save_image(result_path("adain_decoder_crops.png"), nst.make_grid(
         crops, row_labels=labels, column_labels=["photo, 2x", "alpha 1, 2x"]))
+    nst.save_image(result_path("adain_decoder_leak.png"), nst.make_grid(
+        leaks, row_labels=labels, column_labels=["photo", "alpha 1"]))
     lines += ["", "Figures: `adain_decoder_alpha.png` (the alpha strip of the first pair "
-              "per model), `adain_decoder_crops.png` (its central crop, enlarged 2x)."]
+              "per model), `adain_decoder_crops.png` (its central crop, enlarged 2x), "
+              "`adain_decoder_leak.png` (a crop at `leak_crop_at` at 1x: where the photo's "
+              "colour comes through around its subject)."]
     write_report("adain_decoder_report.md", lines)
 
 
