@@ -109,7 +109,7 @@ def main(argv):
     rows += [f"| {os.path.basename(name)} | {name.split('/')[0]} | held out | "
              f"{sources[name]} |" for name in sorted(held_out)]
     card = "\n".join([
-        "# Training data of the AdaIN decoder",
+        "# Training data of the AdaIN, WCT and PhotoWCT decoders",
         "",
         "Written by `python experiments/pack_adain_data.py`, which packs these files into",
         "the TFRecord shards that `experiments/train_adain_gpu.py` (TensorFlow) and",
@@ -123,6 +123,14 @@ def main(argv):
         "no configuration trains on them (`data.content_exclude`, `data.style_exclude`).",
         "Style crops are augmented at training time (`data.style_augment`: scales 0.5-2,",
         "mirroring, small hue, saturation and contrast changes).",
+        "",
+        "WCT's and PhotoWCT's decoders (`configs/wct_relu*.yaml`, `photowct_relu*.yaml`)",
+        "train for reconstruction only, so photos and paintings alike are their images: they",
+        "read both kinds of shards (`data.content: runs/adain_data/*.tfrecord`), the held-out",
+        "pairs excluded as above. PhotoWCT's measured photo pairs",
+        "(`configs/experiments/photo_transfer.yaml`) take their photos from the held-out",
+        "ones (chateaudeChambord.jpg, horse.jpg); their reference photos are training photos,",
+        "seen by the decoders only as images to reconstruct.",
         "",
         *shard_lines,
         "",
