@@ -22,7 +22,8 @@ EXPERIMENTS = os.path.join(ROOT, "experiments")
 SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_video",
            "compare_methods", "feedforward_figures", "gatys_figures", "highres",
            "quickstart_figure", "style_at_every_size", "benchmark_startup",
-           "multistyle_tiny_curve", "adain_decoder_report", "photo_transfer", "wct_settings"]
+           "multistyle_tiny_curve", "adain_decoder_report", "photo_transfer", "wct_settings",
+           "detail_crops"]
 
 
 @pytest.fixture(scope="module")
