@@ -23,7 +23,8 @@ methods are listed.
    Figure ``compare_methods_curves.png`` (needs matplotlib: ``pip install -e .[experiments]``).
 
 Settings: configs/experiments/compare_methods.yaml.
-Writes experiments/results/compare_methods.md, .csv and compare_methods*.png.
+Writes experiments/results/compare_methods.md, .csv and compare_methods*.png (``report``
+names them: ``configs/experiments/compare_methods_512.yaml`` writes compare_methods_512.*).
 Usage: python experiments/compare_methods.py [--assets ../shared/assets] [--set size=128]
 """
 
@@ -57,6 +58,7 @@ class Settings:
     gatys_levels: int = setting(2, low=1)
     gatys_coarse_steps: int = setting(100, low=1)
     curve_iterations: list[int] = list_setting([5, 10, 20, 50, 100, 200])
+    report: str = "compare_methods"  # the file names written: {report}.md, .csv, .png...
 
 
 METHODS = (*registry.names(style_images=True), "peer")
@@ -122,27 +124,28 @@ def main(argv):
         "closer), SSIM "
         "of the luminance to the photo's (structure kept), seconds per image after a "
         "warm-up (median of 3 runs; Gatys: one run). "
-        + ("The pairs were not in AdaIN's training set. " if held_out else "")
-        + "Gatys: "
-        f"{settings.gatys_coarse_steps} L-BFGS iterations at each of "
-        f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at full "
-        "size.", "", f"## {settings.size} px"])
+        + ("The pairs were in none of this project's training sets (AdaIN, WCT). "
+           if held_out else "")
+        + (f"Gatys: {settings.gatys_coarse_steps} L-BFGS iterations at each of "
+           f"{settings.gatys_levels - 1} coarser levels, then {settings.gatys_steps} at "
+           "full size." if "gatys" in settings.methods else ""), "",
+        f"## {settings.size} px"])
     metrics.write_report(rows + metrics.means_by_method(rows),
-                         result_path("compare_methods.md"),
-                         result_path("compare_methods.csv"), heading)
+                         result_path(f"{settings.report}.md"),
+                         result_path(f"{settings.report}.csv"), heading)
     figure = [[content, style] + [outputs[(c, s, m)] for m in settings.methods]
               for c, content, s, style in pairs]
-    nst.save_image(result_path("compare_methods.png"), nst.make_grid(
+    nst.save_image(result_path(f"{settings.report}.png"), nst.make_grid(
         figure, column_labels=["photo", "painting"] + settings.methods))
-    lines = ["", "Figure `compare_methods.png`: photo, painting, then "
+    lines = ["", f"Figure `{settings.report}.png`: photo, painting, then "
              + ", ".join(settings.methods) + ".", ""]
     if {"arbitrary", "peer"} <= set(settings.methods):
         lines += hires_section(settings.hires, settings)
     if "gatys" in settings.methods:
         lines += curves_section(pairs, rows, settings)
-    with open(result_path("compare_methods.md"), "a", encoding="utf-8") as f:
+    with open(result_path(f"{settings.report}.md"), "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    print(open(result_path("compare_methods.md"), encoding="utf-8").read())
+    print(open(result_path(f"{settings.report}.md"), encoding="utf-8").read())
 
 
 def hires_section(size, settings):
@@ -171,7 +174,7 @@ def hires_section(size, settings):
         top, left = (content.shape[0] - side) // 2, (content.shape[1] - side) // 2
         crops.append([image[top:top + side, left:left + side]
                       for image in (content, ours, peer)])
-    nst.save_image(result_path("compare_methods_hires_crops.png"), nst.make_grid(
+    nst.save_image(result_path(f"{settings.report}_hires_crops.png"), nst.make_grid(
         crops, column_labels=["photo", f"arbitrary {size} px", f"peer {PEER_SIZE} px, "
                               f"upscaled to {size}"]))
     lines += ["", "Ratios are arbitrary / peer (below 1: faster or lower loss). Sharpness is "
@@ -220,8 +223,8 @@ def curves_section(pairs, rows, settings):
         axis.set_ylabel(label)
     axes[1].legend(fontsize=8)
     figure.tight_layout()
-    figure.savefig(result_path("compare_methods_curves.png"), dpi=100)
-    return lines + ["", "Figure `compare_methods_curves.png`: the same numbers (log-log)."]
+    figure.savefig(result_path(f"{settings.report}_curves.png"), dpi=100)
+    return lines + ["", f"Figure `{settings.report}_curves.png`: the same numbers (log-log)."]
 
 
 if __name__ == "__main__":

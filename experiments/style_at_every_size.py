@@ -24,8 +24,8 @@ output's luminance over that of the 512 px output upsampled bicubic to the same 
 bundled Brandenburg Gate photo with the same style (the look, apart from any content).
 
 Writes experiments/results/style_at_every_size.md/.csv and style_at_every_size_crops_N.png
-for each size N above 512 (pair ``crop_pair``, a ``crop`` px square at ``crop_at``: the
-512 px output upsampled, then each mode; one row per method).
+(``report`` names them) for each size N above 512 (pair ``crop_pair``, a ``crop`` px
+square at ``crop_at``: the 512 px output upsampled, then each mode; one row per method).
 Usage: python experiments/style_at_every_size.py [--assets ../shared/assets]
   [--set sizes=[512,1024]] [--set methods=[arbitrary]]
 """
@@ -66,6 +66,7 @@ class Settings:
     crop_at: list[float] = list_setting([0.1, 0.7])  # crop's top-left, fractions of H, W
     crop: int = setting(384, low=32)
     eval_size: int = setting(256, low=32)
+    report: str = "style_at_every_size"  # the file names written: {report}.md, .csv, ...
 
 
 def render(method, content_path, style, size, mode, path, settings):
@@ -136,7 +137,7 @@ def main(argv):
                                 crop_row(outputs, preview, size, settings))
     write_outputs(rows, settings)
     for size, rows_of_crops in crops.items():
-        nst.save_image(result_path(f"style_at_every_size_crops_{size}.png"),
+        nst.save_image(result_path(f"{settings.report}_crops_{size}.png"),
                        nst.make_grid(rows_of_crops,
                                      column_labels=["preview"] + settings.modes))
 
@@ -160,7 +161,7 @@ def write_outputs(rows, settings):
     writer = csv.DictWriter(text, columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    write_atomically(result_path("style_at_every_size.csv"),
+    write_atomically(result_path(f"{settings.report}.csv"),
                      lambda f: f.write(text.getvalue().encode("utf-8")))
     lines = [f"# Style at every size\n\nPairs: {', '.join(settings.pairs)}; means over the "
              f"pairs. Losses at {settings.eval_size} px; style loss / photo's = Gram style "
@@ -188,7 +189,7 @@ def write_outputs(rows, settings):
                      f"{mean['content_ratio']:.2f} | {mean['preview_diff']:.3f} | "
                      f"{mean['sharpness']:.2f} | {mean['grid']:.4f} | {mean['seconds']:.1f} | "
                      f"{mean['peak_mib']:.0f} |")
-    write_report("style_at_every_size.md", lines)
+    write_report(f"{settings.report}.md", lines)
 
 
 if __name__ == "__main__":

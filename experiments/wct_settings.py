@@ -1,6 +1,7 @@
 """How WCT's settings trade style for content on the held-out pairs: the number of
-levels (``--depth``), ``alpha`` and the whitening ridge
-(``arbitrary_nst.methods.wct.transform.RIDGE``), each scored like every method
+levels (``--depth``) and ``alpha`` (every combination, at the shipped whitening ridge),
+then the ridge (``arbitrary_nst.methods.wct.transform.RIDGE``, each of ``ridges`` at the
+deepest depth and alpha 1), each scored like every method
 (:func:`arbitrary_nst.evaluation.metrics.evaluate_pair`: content loss, Gram style loss)
 at ``size`` px, beside the default ``arbitrary`` model's.
 
@@ -29,7 +30,7 @@ class Settings:
     size: int = setting(512, low=32)
     depths: list[int] = list_setting([3, 4, 5])
     alphas: list[float] = list_setting([0.6, 0.8, 1.0])
-    ridges: list[float] = list_setting([1e-3])
+    ridges: list[float] = list_setting([1e-4, 1e-2])
 
 
 def scores(function, pairs):
@@ -59,8 +60,12 @@ def main(argv):
              f"{reference[2]:.2f} s.", "",
              "| depth | alpha | ridge | content | style | content / arbitrary's | "
              "style / arbitrary's | seconds |", "|---|---|---|---|---|---|---|---|"]
-    for ridge, depth, alpha in itertools.product(settings.ridges, settings.depths,
-                                                 settings.alphas):
+    shipped_ridge = transform.RIDGE
+    grid = [(shipped_ridge, depth, alpha)
+            for depth, alpha in itertools.product(settings.depths, settings.alphas)]
+    grid += [(ridge, max(settings.depths), 1.0) for ridge in settings.ridges
+             if ridge != shipped_ridge]
+    for ridge, depth, alpha in grid:
         transform.RIDGE = ridge
         content_loss, style_loss, seconds = scores(
             lambda c, s: nst.stylize(c, [s], method="wct", alpha=alpha, depth=depth,

@@ -46,6 +46,20 @@ def test_settings_file_is_complete(modules, name):
     assert isinstance(config.load_yaml(path, schema), schema)
 
 
+def test_every_settings_file_is_complete_for_its_script(modules):
+    """A second settings file of a script (``compare_methods_512.yaml``) is as complete as
+    the script's own; its first line names the script."""
+    folder = os.path.join(ROOT, "configs", "experiments")
+    for file_name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, file_name)
+        with open(path, encoding="utf-8") as f:
+            script = re.match(r"# python experiments/(\w+)\.py", f.readline()).group(1)
+            written = set(yaml.safe_load(f))
+        if script in modules:
+            schema = modules[script].Settings
+            assert written == {field.name for field in dataclasses.fields(schema)}, file_name
+
+
 def test_unknown_setting_is_named(modules, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("sizes: [256]\ntile_sise: 512\n")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import arbitrary_nst as nst
 from arbitrary_nst import registry
+from arbitrary_nst.errors import WeightsError
 from arbitrary_nst.evaluation import metrics
 from arbitrary_nst.methods.regions import Region
 from arbitrary_nst.methods.wct import transform as wct
@@ -120,3 +121,19 @@ def test_the_shipped_decoders_reconstruct_a_photo(level, content64):
     floor = {"block1_conv1": 0.95, "block2_conv1": 0.85, "block3_conv1": 0.7,
              "block4_conv1": 0.55, "block5_conv1": 0.4}[level]
     assert metrics.luminance_ssim(rebuilt, image.numpy()[0]) > floor
+
+
+@pytest.mark.parametrize("method", ["wct", "photowct"])
+def test_the_shipped_network_passes_through_the_levels_its_file_holds(method):
+    """A decoders file with fewer levels than the method's deepest gives a network of
+    those levels (the default depth), and a deeper --depth names the levels there are."""
+    from arbitrary_nst.methods.wct.method import with_levels
+    from arbitrary_nst.methods.wct.weights import levels_in
+    implementation = registry.implementation(method)
+    network = implementation.shipped()
+    in_file = levels_in(implementation.weights.DECODERS_PATH)
+    assert sorted(network.levels) == in_file
+    partial = with_levels(network, tuple(sorted(in_file, reverse=True)[1:]))
+    with pytest.raises(WeightsError, match="there are decoders for " + ", ".join(
+            sorted(partial.decoders, reverse=True)) + "\\): lower --depth"):
+        with_levels(partial, tuple(sorted(in_file, reverse=True)))

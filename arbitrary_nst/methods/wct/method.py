@@ -22,6 +22,7 @@ from arbitrary_nst.methods.wct import network as wct_network
 from arbitrary_nst.methods.wct import weights as wct_weights
 from arbitrary_nst.methods.wct.task import WCTDecoderTask
 from arbitrary_nst.networks import layers
+from arbitrary_nst.networks.decoder_layout import block_of
 from arbitrary_nst.rendering import flatness, tiling
 
 
@@ -36,8 +37,9 @@ def with_levels(network, levels):
     levels = network.levels if levels is None else levels
     missing = [level for level in levels if level not in network.decoders]
     if missing:
+        available = sorted(network.decoders, key=block_of, reverse=True)
         raise WeightsError(f"no decoder for {', '.join(missing)} (there are decoders for "
-                           f"{', '.join(network.levels)}): lower --depth")
+                           f"{', '.join(available)}): lower --depth")
     if tuple(network.levels) == tuple(levels):
         return network
     return type(network)(levels, {level: network.decoders[level] for level in levels},

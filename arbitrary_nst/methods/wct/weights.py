@@ -81,4 +81,5 @@ def shipped():
     if not os.path.exists(DECODERS_PATH):
         raise WeightsError(f"{DECODERS_PATH} is missing: reinstall arbitrary_nst, or train "
                            "the decoders (configs/wct_*.yaml) and pass --checkpoint")
-    return WCTNetwork(decoders=load_decoders(DECODERS_PATH))
+    decoders = load_decoders(DECODERS_PATH)
+    return WCTNetwork(tuple(decoders), decoders)
