@@ -70,12 +70,21 @@ def _build(cls, raw, path, prefix):
     values = {}
     for key, value in raw.items():
         if key not in fields:
-            raise ConfigError(f"{path}: unknown key {prefix}{key}{_suggestion(key, fields)}")
+            raise ConfigError(f"{path}: unknown key {prefix}{_shown(key)}"
+                              + _suggestion(key, fields))
         if dataclasses.is_dataclass(hints[key]):
             values[key] = _build(hints[key], value, path, f"{prefix}{key}.")
         else:
             values[key] = _check_value(fields[key], hints[key], value, path, prefix + key)
     return cls(**values)
+
+
+def _shown(text):
+    """``text`` as it reads in a one-line message: itself when it is non-empty printable
+    text, else its ``repr`` (a key with a newline, a number, None)."""
+    if isinstance(text, str) and text and text.isprintable():
+        return text
+    return repr(text)
 
 
 def _suggestion(key, valid):
@@ -123,7 +132,7 @@ def _check_value(field, kind, value, path, dotted):
 
 
 def _apply_override(config, override, path):
-    where = f"{path} --set {override}"
+    where = f"{path} --set {_shown(override)}"
     if "=" not in override:
         raise ConfigError(f"{where}: expected section.key=value")
     dotted, text = override.split("=", 1)
@@ -137,11 +146,12 @@ def _apply_override(config, override, path):
         names = [f.name for f in dataclasses.fields(target)]
         child = getattr(target, section, None) if section in names else None
         if not dataclasses.is_dataclass(child):
-            raise ConfigError(f"{where}: unknown section {prefix}{section}"
+            raise ConfigError(f"{where}: unknown section {prefix}{_shown(section)}"
                               + _suggestion(section, names))
         target, prefix = child, f"{prefix}{section}."
     fields = {f.name: f for f in dataclasses.fields(target)}
     if key not in fields or dataclasses.is_dataclass(getattr(target, key)):
-        raise ConfigError(f"{where}: unknown key {prefix}{key}{_suggestion(key, fields)}")
+        raise ConfigError(f"{where}: unknown key {prefix}{_shown(key)}"
+                          + _suggestion(key, fields))
     hint = typing.get_type_hints(type(target))[key]
     setattr(target, key, _check_value(fields[key], hint, value, where, prefix + key))

@@ -53,6 +53,9 @@ def test_overrides_apply_with_types(tmp_path):
     ("", ["trainn.steps=4"], "unknown section trainn; did you mean 'train'?"),
     ("", ["train.steps"], "expected section.key=value"),
     ("", ["train.steps=-5"], "train.steps=-5: expected a value >= 1"),
+    # keys with control characters are shown as their repr: the message stays one line
+    ("model:\n  \"\\n\": 1\n", [], "unknown key model.'\\n'; valid keys: type,"),
+    ("", ["train.st\neps=4"], "--set 'train.st\\neps=4': unknown key train.'st\\neps'"),
 ])
 def test_mistakes_are_named(tmp_path, text, overrides, message):
     path = write(tmp_path, text)

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import yaml
 from conftest import CONTENT_PATH
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -87,6 +87,8 @@ KEYS = st.sampled_from(["model", "data", "train", "distribute", "checkpoint", "s
 @FUZZ
 @given(st.dictionaries(KEYS, YAML_VALUES | st.dictionaries(KEYS, YAML_VALUES, max_size=4),
                        max_size=5))
+@example({"model": {"\n": None}})  # a key that is a newline: still one line (its repr)
+@example({"train\tx": 1, 3: 2})
 def test_random_yaml_configs(tmp_path_factory, document):
     path = os.path.join(tmp_path_factory.mktemp("fuzz"), "config.yaml")
     with open(path, "w", encoding="utf-8") as f:
