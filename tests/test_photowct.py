@@ -130,3 +130,21 @@ def test_smoothing_removes_noise_and_keeps_edges(photo, method):
     smoothed = smoothing.smooth(noisy, photo, method)
     assert (smoothed - shifted).std() < 0.5 * (noisy - shifted).std()
     assert np.corrcoef(edges(smoothed).ravel(), edges(shifted).ravel())[0, 1] > 0.7
+
+
+@pytest.mark.parametrize("method", ["wct", "photowct"])
+@pytest.mark.parametrize("level", ["block1_conv1", "block3_conv1"])
+def test_a_checkpoint_holds_every_decoder_weight(tmp_path, method, level):
+    """What training saves (``tf.train.Checkpoint(decoder=...)``) restores every weight of
+    a freshly built decoder (the unpooling decoders once kept their layers in a list that
+    checkpoints do not follow, and runs saved none of them)."""
+    from arbitrary_nst import registry
+    from arbitrary_nst.networks.decoder_layout import mirror_layers
+    build = registry.implementation(method).networks.build_decoders
+    trained, fresh = build((level,), seed=1)[level], build((level,), seed=2)[level]
+    path = tf.train.Checkpoint(decoder=trained).save(str(tmp_path / "ckpt"))
+    tf.train.Checkpoint(decoder=fresh).restore(path).assert_existing_objects_matched()
+    convs = [step for step in mirror_layers(level, "vgg16") if step.kind == "conv"]
+    assert len(fresh.weights) == 2 * len(convs)  # a kernel and a bias per convolution
+    for a, b in zip(trained.weights, fresh.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -45,7 +45,6 @@ class UnpoolingDecoder(tf.keras.Model):
         super().__init__(name=name or f"photowct_decoder_{bottleneck}")
         self.steps = mirror_layers(bottleneck, arch)
         seeds = iter(range(seed * 100, seed * 100 + 100))
-        self.convs = []
         channels = bottleneck_channels(bottleneck)
         for step in self.steps:
             if step.kind != "conv":
@@ -54,15 +53,16 @@ class UnpoolingDecoder(tf.keras.Model):
                                            else None, seed=next(seeds), dtype=dtype_policy,
                                            name=step.name)
             conv.conv.build((None, None, None, channels))
-            self.convs.append(conv)
+            # An attribute per layer: tf.train.Checkpoint follows attributes, not the
+            # lists Keras wraps (a list of the layers left checkpoints without them).
+            setattr(self, step.name, conv)
             channels = step.filters
 
     def call(self, features, switches):
         x = features / 255.0  # VGG's 0..255 scale back to the image scale (as WCT's)
-        convs = iter(self.convs)
         for step in self.steps:
             if step.kind == "conv":
-                x = next(convs)(x)
+                x = getattr(self, step.name)(x)
             else:  # "block{b}_upsample" undoes block{b}_pool
                 x = unpool(x, switches[step.name.replace("_upsample", "_pool")])
         return tf.cast(x, tf.float32)
