@@ -23,7 +23,7 @@ PREVIEW_SIZES = (256, 320, 384)
 second on a 2-core CPU (it works at 512 px and shrinks, so the look is the full-size one)."""
 
 
-def preview(content, styles, weights, alpha=1.0, preserve_color=False,
+def preview(content, styles, weights, alpha=None, preserve_color=False,
             size=PREVIEW_SIZES[0], method=registry.DEFAULT_METHOD):
     """``content`` stylized with ``styles`` blended by ``weights`` at ``size`` px.
 
@@ -31,7 +31,8 @@ def preview(content, styles, weights, alpha=1.0, preserve_color=False,
       content: ``(H, W, 3)`` photo.
       styles: list of ``(h, w, 3)`` paintings (style indices for ``multistyle``).
       weights: one non-negative weight per style, not all 0 (normalised to sum 1).
-      alpha: content/style trade-off in [0, 1] (1 = full style).
+      alpha: content/style trade-off in [0, 1] (1 = full style; None: the method's
+        default).
       preserve_color: keep the photo's colours (luminance-only transfer).
       size: long side of the preview, px.
       method: a key of :data:`arbitrary_nst.registry.METHODS`.
@@ -81,7 +82,8 @@ def panel(content, styles, names=None, method=registry.DEFAULT_METHOD):
     names = names or [f"style {index + 1}" for index in range(len(styles))]
     sliders = [widgets.FloatSlider(value=1.0 / len(styles), min=0.0, max=1.0, step=0.05,
                                    description=name) for name in names]
-    alpha = widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05, description="alpha")
+    alpha = widgets.FloatSlider(value=registry.get(method).default_alpha, min=0.0, max=1.0,
+                                step=0.05, description="alpha")
     keep_colors = widgets.Checkbox(value=False, description="keep the photo's colours")
     size = widgets.Dropdown(options=PREVIEW_SIZES, value=PREVIEW_SIZES[0],
                             description="size (px)")

@@ -58,6 +58,7 @@ class MethodSpec:
       implementation: ``"module:Class"`` of its :class:`arbitrary_nst.methods.base.Method`.
       settings: the dataclass of its options (:mod:`arbitrary_nst.methods.settings`).
       alpha: has a content/style trade-off (``--alpha``).
+      default_alpha: the trade-off when none is given (1 = full style).
       alpha_instead: what to use instead when it has none (for its error message).
       style_images: styles are images; False: indices of the network's built-in styles.
       builtin_styles: how many built-in styles the shipped network has.
@@ -77,6 +78,7 @@ class MethodSpec:
     implementation: str
     settings: type
     alpha: bool = False
+    default_alpha: float = 1.0
     alpha_instead: str = ""
     style_images: bool = True
     builtin_styles: int = 0
@@ -136,9 +138,11 @@ METHODS = {spec.name: spec for spec in (
             "model.num_styles", "model.transformer", "model.content_layers",
             "data.style_size", "train.mixed_precision", *_STYLE_LOSS_KEYS))),
     MethodSpec(
-        "wct", "whitening and colouring transforms of VGG features at five levels, any "
+        "wct", "whitening and colouring transforms of VGG features, coarse to fine, any "
         "painting, no style training (Li et al. 2017)", "arbitrary_nst.methods.wct.method:WCT",
-        WCTSettings, alpha=True, tile_size=512,
+        # alpha 0.6 at depth 4: the most style for the least content lost on the held-out
+        # pairs (experiments/results/wct_settings.md; the reference code's default too)
+        WCTSettings, alpha=True, default_alpha=0.6, tile_size=512,
         training=TrainingSpec(None, _DECODER_KEYS, required_keys=("model.level",))),
     MethodSpec(
         "photowct", "photorealistic: another photo's colours and tones, edges kept (WCT with "
@@ -208,12 +212,12 @@ def runs_with_defaults(name):
     return True
 
 
-def check_controls(spec, alpha=1.0, styles=None, working_size=None, detail=None):
+def check_controls(spec, alpha=None, styles=None, working_size=None, detail=None):
     """Raises UsageError when a control does not apply to the method of ``spec``: an
-    ``alpha`` other than 1 without a trade-off, style images for built-in styles (or the
+    ``alpha`` other than 1 (None: the method's default) without a trade-off, style images for built-in styles (or the
     reverse; ``styles``: the values given, images having a ``shape``), a working size or
     detail source for an optimisation."""
-    if alpha != 1.0 and not spec.alpha:
+    if alpha is not None and alpha != 1.0 and not spec.alpha:
         raise UsageError(f"method {spec.name!r} has no alpha trade-off"
                          + (f": {spec.alpha_instead}" if spec.alpha_instead else ""))
     if styles is not None and spec.style_images != all(hasattr(s, "shape") for s in styles):

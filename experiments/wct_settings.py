@@ -8,7 +8,8 @@ at ``size`` px, beside the default ``arbitrary`` model's.
   python experiments/wct_settings.py [--set "depths=[4,5]"] [--assets ../shared/assets]
 
 Writes ``experiments/results/wct_settings.md`` (means over the pairs of
-``experiments/common.PAIRS``; seconds: the stylization, median of 3 after a warm-up).
+``experiments/common.PAIRS``; seconds: the stylization after a warm-up, one run per pair,
+the median over the pairs; ``compare_methods_512`` times the default three times).
 """
 
 import dataclasses
@@ -34,11 +35,12 @@ class Settings:
 
 
 def scores(function, pairs):
-    """Mean content loss, Gram style loss and median seconds of ``function`` over pairs."""
+    """Mean content loss, Gram style loss and median seconds (one run each) of ``function``
+    over pairs."""
     rows, seconds = [], []
     function(*pairs[0])  # warm-up
     for content, style in pairs:
-        output, spent = metrics.median_time(function, content, style, repeats=3)
+        output, spent = metrics.median_time(function, content, style, repeats=1)
         rows.append(metrics.evaluate_pair(content, style, output))
         seconds.append(spent)
     return (float(np.mean([r["content_loss"] for r in rows])),
@@ -55,7 +57,7 @@ def main(argv):
              f"Held-out pairs at {settings.size} px; content and Gram style loss of "
              "`arbitrary_nst.evaluation.metrics.evaluate_pair` (means over the pairs) and "
              "their ratios to the default `arbitrary` model's; seconds: the stylization "
-             "alone, median.", "",
+             "alone after a warm-up, one run per pair, median over the pairs.", "",
              f"`arbitrary`: content {reference[0]:.4g}, style {reference[1]:.4g}, "
              f"{reference[2]:.2f} s.", "",
              "| depth | alpha | ridge | content | style | content / arbitrary's | "

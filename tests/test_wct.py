@@ -132,16 +132,18 @@ def test_tiled_equals_untiled(content64, style64):
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_the_shipped_decoders_reconstruct_a_photo(level, content64):
-    """Each shipped decoder gives the photo back from its level's features (luminance
-    SSIM at 64 px above a level's floor: deeper levels lose more)."""
+def test_the_shipped_decoders_reconstruct_a_photo(level):
+    """Each shipped decoder gives the photo back from its level's features: luminance SSIM
+    at 256 x 192 px above a level's floor (deeper levels lose more; the shipped decoders
+    measured 0.990 / 0.958 / 0.887 / 0.732 / 0.403, relu1_1 to relu5_1; at 128 px relu5_1's
+    6 x 8 feature map gives only 0.30)."""
     from arbitrary_nst.methods.wct import weights
     network = weights.shipped()
     image = tf.constant(nst.load_image(nst.SAMPLES_DIR + "/brandenburg_gate.jpg",
-                                       size=128)[None, :96])
+                                       size=256)[None, :192])
     rebuilt = np.clip(network.reconstruct(image, level).numpy()[0], 0, 1)
-    floor = {"block1_conv1": 0.95, "block2_conv1": 0.85, "block3_conv1": 0.7,
-             "block4_conv1": 0.55, "block5_conv1": 0.4}[level]
+    floor = {"block1_conv1": 0.95, "block2_conv1": 0.9, "block3_conv1": 0.8,
+             "block4_conv1": 0.65, "block5_conv1": 0.35}[level]
     assert metrics.luminance_ssim(rebuilt, image.numpy()[0]) > floor
 
 

@@ -158,9 +158,12 @@ def add_rendering(parser, kind):
                         help="; ".join(f"{spec.name}: {spec.summary}"
                                        for spec in registry.METHODS.values()))
     controls = parser.add_argument_group("controls")
-    controls.add_argument("--alpha", type=float, metavar="X", default=1.0,
+    controls.add_argument("--alpha", type=float, metavar="X",
                           help=" / ".join(registry.names(alpha=True))
-                          + ": 1 = full style, 0 = the photo")
+                          + ": 1 = full style, 0 = the photo (default 1; "
+                          + ", ".join(f"{spec.name} {spec.default_alpha:g}"
+                                      for spec in registry.METHODS.values()
+                                      if spec.default_alpha != 1.0) + ")")
     controls.add_argument("--style_scale", type=float, metavar="X", default=1.0,
                           help="stroke size relative to the output, the same at every "
                                "--size (2 = twice as large)")
@@ -287,7 +290,7 @@ def check_rendering(args):
             raise ArgumentError(f"--{given[0]} applies to the feed-forward methods (this run "
                                 f"uses --method {args.method}, whose stroke size is "
                                 "--style_scale)")
-    if args.alpha != 1.0 and not spec.alpha:
+    if args.alpha is not None and args.alpha != 1.0 and not spec.alpha:
         raise ArgumentError(f"--alpha applies to --method {' / '.join(registry.names(alpha=True))}"
                             f" only (this run uses --method {args.method}"
                             + (f": {spec.alpha_instead}" if spec.alpha_instead else "") + ")")

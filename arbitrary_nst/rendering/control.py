@@ -42,7 +42,7 @@ GUIDE_SETTINGS = ("init_image", "temporal_target")
 luminance with the content under luminance-only colour preservation."""
 
 
-def stylize(content, styles, weights=None, alpha=1.0, method=registry.DEFAULT_METHOD,
+def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_METHOD,
             mask=None, preserve_color=False, color_method="luminance", size=None,
             style_scale=1.0, working_size=None, detail=None, **options):
     """Stylizes one content image with a weighted blend of style images.
@@ -52,7 +52,8 @@ def stylize(content, styles, weights=None, alpha=1.0, method=registry.DEFAULT_ME
       styles: list of float32 ``(h, w, 3)`` style images in [0, 1]; for methods with
         built-in styles (``multistyle``), a list of style indices.
       weights: one blending weight per style (normalised to sum 1); default equal.
-      alpha: content/style trade-off for methods that have one (1 = full style).
+      alpha: content/style trade-off for methods that have one (1 = full style, 0 = the
+        photo; None: the method's ``default_alpha``, 1 except wct's 0.6).
       method: a name of :data:`arbitrary_nst.registry.METHODS`.
       mask: optional float ``(H, W)`` in [0, 1] placing styles per region (see
         :mod:`arbitrary_nst.methods.regions`); cannot be combined with ``weights``.
@@ -88,6 +89,7 @@ def stylize(content, styles, weights=None, alpha=1.0, method=registry.DEFAULT_ME
     if not styles:
         raise UsageError("at least one style image is needed")
     registry.check_controls(spec, alpha, styles, working_size, detail)
+    alpha = spec.default_alpha if alpha is None else alpha
     if preserve_color and color_method == "histogram" and not spec.style_images:
         raise UsageError(f"method {method!r} has built-in styles, so color_method "
                          "'histogram' (which recolours style images) cannot apply; "

@@ -7,15 +7,19 @@ from arbitrary_nst.methods.settings import FeedForwardSettings, option
 
 DEEPEST = 5
 """relu5_1: the deepest level there is a decoder for."""
+DEFAULT_DEPTH = 4
+"""relu4_1 to relu1_1: with relu5_1 too (the paper's five levels) the held-out pairs lost
+twice the content for no more style (``experiments/results/wct_settings.md``)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class WCTSettings(FeedForwardSettings):
     """:class:`FeedForwardSettings` and ``depth``: how many levels the coarse-to-fine
     transform passes through, the deepest ``relu{depth}_1`` first, then each shallower
-    one down to relu1_1 (the paper: 5; None: every level with a decoder)."""
-    depth: int = option(None, "levels of the coarse-to-fine transform, relu{N}_1 first "
-                        "(default: every level the method has a decoder for)", metavar="N",
+    one down to relu1_1 (the paper: 5; default :data:`DEFAULT_DEPTH`; None: every level
+    the network has a decoder for)."""
+    depth: int = option(DEFAULT_DEPTH, "levels of the coarse-to-fine transform, relu{N}_1 "
+                        f"first (1 to {DEEPEST})", metavar="N",
                         type=int)
 
     def validate(self):
