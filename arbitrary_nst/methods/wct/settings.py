@@ -19,7 +19,8 @@ class WCTSettings(FeedForwardSettings):
     one down to relu1_1 (the paper: 5; default :data:`DEFAULT_DEPTH`; None: every level
     the network has a decoder for)."""
     depth: int = option(DEFAULT_DEPTH, "levels of the coarse-to-fine transform, relu{N}_1 "
-                        f"first (1 to {DEEPEST})", metavar="N",
+                        "first (1 to the deepest level the method has a decoder for)",
+                        metavar="N",
                         type=int)
 
     def validate(self):
