@@ -70,7 +70,8 @@ def base_overrides(model_type):
     overrides = [f"model.type={model_type}",
                  f"data.content={os.path.join(TEST_ASSETS, 'content')}",
                  "data.resize=72", "data.crop=64", "data.batch_size=2"]
-    if model_type == "wct":  # decoders learn to reconstruct: no paintings
+    if "model.level" in registry.get(model_type).training.required_keys:
+        # the WCT and PhotoWCT decoders learn to reconstruct: no paintings
         overrides.append("model.level=block1_conv1")
     else:
         overrides.append(f"data.style={os.path.join(TEST_ASSETS, 'styles')}")
@@ -229,6 +230,8 @@ def test_every_trainer_key_is_honoured_or_refused(config_file, tmp_path, monkeyp
             overrides = [o for o in overrides if not o.startswith(key + "=")]
     assert refused == {"adain": set(), "arbitrary": {"train.mixed_precision"},
                        "wct": {"eval.content", "eval.style", "eval.size", "eval.every_steps"},
+                       "photowct": {"eval.content", "eval.style", "eval.size",
+                                    "eval.every_steps"},
                        "multistyle": {"eval.content", "eval.style", "eval.size",
                                       "eval.every_steps"}}[model_type]
     poison_second_loss(monkeypatch)
