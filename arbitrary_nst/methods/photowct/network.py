@@ -76,8 +76,9 @@ def build_decoders(levels=LEVELS, arch="vgg16", seed=0, dtype_policy=None):
 class PhotoWCTNetwork(WCTNetwork):
     """:class:`WCTNetwork` whose decoders unpool with the encoder's switches."""
 
-    def __init__(self, levels=LEVELS, decoders=None, arch="vgg16", name="photowct"):
-        super().__init__(levels, decoders or build_decoders(levels, arch), arch, name)
+    def __init__(self, levels=None, decoders=None, arch="vgg16", name="photowct"):
+        super().__init__(levels, decoders or build_decoders(levels or LEVELS, arch), arch,
+                         name)
 
     def encode_for_decoding(self, images, level):
         """``(features at level (N, h, w, C), {"block{b}_pool": (argmax, shape)})``: the

@@ -20,5 +20,5 @@ def shipped():
     if not os.path.exists(DECODERS_PATH):
         raise WeightsError(f"{DECODERS_PATH} is missing: reinstall arbitrary_nst, or train "
                            "the decoders (configs/photowct_*.yaml) and pass --checkpoint")
-    decoders = load_decoders(DECODERS_PATH, build_decoders=build_decoders)
-    return PhotoWCTNetwork(tuple(decoders), decoders)
+    return PhotoWCTNetwork(decoders=load_decoders(DECODERS_PATH,
+                                                  build_decoders=build_decoders))

@@ -88,7 +88,7 @@ class WCT(FeedForward):
         except WeightsError:
             every = {}
         every.update(decoders)
-        return cls.networks.network_class(every, every)
+        return cls.networks.network_class(decoders=every)
 
     @classmethod
     def with_upsampling(cls, network, interpolation):

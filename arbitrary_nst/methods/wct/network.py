@@ -41,15 +41,18 @@ def build_decoders(levels=LEVELS, arch="vgg16", seed=0, dtype_policy=None):
 
 
 class WCTNetwork(tf.Module):
-    """The encoder, the decoders of ``levels`` (coarse to fine) and the transforms.
+    """The encoder, the decoders of ``levels`` (coarse to fine) and the transforms;
+    ``levels`` None: the levels of ``decoders``, else every level of :data:`LEVELS`.
 
     Attributes:
       levels: the levels stylization passes through, deepest first.
       decoders: ``{level: Keras decoder}`` (:func:`build_decoders`).
     """
 
-    def __init__(self, levels=LEVELS, decoders=None, arch="vgg16", name="wct"):
+    def __init__(self, levels=None, decoders=None, arch="vgg16", name="wct"):
         super().__init__(name=name)
+        if levels is None:  # the levels there are decoders for, else all of them
+            levels = tuple(decoders) if decoders else LEVELS
         self.levels = tuple(sorted(levels, key=block_of, reverse=True))
         self.arch = arch
         self.decoders = dict(decoders) if decoders else build_decoders(self.levels, arch)

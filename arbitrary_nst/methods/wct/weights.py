@@ -81,5 +81,4 @@ def shipped():
     if not os.path.exists(DECODERS_PATH):
         raise WeightsError(f"{DECODERS_PATH} is missing: reinstall arbitrary_nst, or train "
                            "the decoders (configs/wct_*.yaml) and pass --checkpoint")
-    decoders = load_decoders(DECODERS_PATH)
-    return WCTNetwork(tuple(decoders), decoders)
+    return WCTNetwork(decoders=load_decoders(DECODERS_PATH))
