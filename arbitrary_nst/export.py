@@ -1,5 +1,5 @@
-"""SavedModel export in TF Hub's arbitrary-stylization format (the ``hub`` method runs
-such modules: :mod:`arbitrary_nst.methods.hub.method`).
+"""Export: SavedModels in TF Hub's arbitrary-stylization format (the ``hub`` method runs
+such modules: :mod:`arbitrary_nst.methods.hub.method`), and LiteRT files.
 
 An exported module is called like TF Hub's ``magenta/arbitrary-image-stylization-v1-256``:
 ``module(content, style)[0]`` with float32 NHWC images in [0, 1] (any sizes; a batch of
@@ -9,6 +9,10 @@ styles of 1 or of the content's batch size) gives the stylized content. It also 
 
 :func:`export` writes to a temporary folder beside the target and renames it into place,
 so an interrupted export never leaves a half-written module.
+
+:func:`export_tflite` writes a method's networks as ``.tflite`` files (one per network,
+each with one named signature, any height and width at run time: see the README's
+"LiteRT" section), float32 or float16, the same way.
 """
 
 import os
@@ -60,6 +64,43 @@ def export(method, output_dir, checkpoint=None):
       OutputError: the parent folder is missing or not writable.
     """
     module = StylizationModule(method, checkpoint)
+    return _write_folder(output_dir, lambda staging: tf.saved_model.save(
+        module, staging, signatures={"serving_default": module.serve}))
+
+
+def export_tflite(method, output_dir, checkpoint=None, precision="float32"):
+    """Writes ``method``'s networks (the shipped ones, or ``checkpoint``'s) to
+    ``output_dir`` as ``{network}.tflite`` files (replacing what is there).
+
+    Args:
+      precision: "float32" or "float16" (:data:`arbitrary_nst.lite.convert.PRECISIONS`).
+
+    Returns ``(output_dir, {network: signature name})``.
+
+    Raises:
+      UsageError: the method has no LiteRT form.
+      OutputError: the parent folder is missing or not writable.
+    """
+    from arbitrary_nst.lite.convert import to_tflite
+    spec = registry.get(method)
+    if not spec.litert:
+        raise UsageError(f"--method {method} has no LiteRT form; expected one of "
+                         + ", ".join(registry.names(litert=True)))
+    implementation = registry.implementation(method)
+    models = implementation.lite_models(implementation.network_of(spec, checkpoint))
+
+    def write(staging):
+        for name, (model, signature, output) in models.items():
+            with open(os.path.join(staging, f"{name}.tflite"), "wb") as f:
+                f.write(to_tflite(model, signature, output, precision))
+
+    path = _write_folder(output_dir, write)
+    return path, {name: signature for name, (_, signature, _) in models.items()}
+
+
+def _write_folder(output_dir, write):
+    """Calls ``write(staging folder)`` on a new folder beside ``output_dir``, then renames
+    it into place (an older ``output_dir`` is replaced only once the new one is whole)."""
     output_dir = os.path.abspath(output_dir)
     parent = os.path.dirname(output_dir)
     try:
@@ -69,7 +110,7 @@ def export(method, output_dir, checkpoint=None):
         raise OutputError(f"{output_dir}: cannot write here ({exc.strerror})") from None
     os.chmod(staging, ordinary_mode(folder=True))
     try:
-        tf.saved_model.save(module, staging, signatures={"serving_default": module.serve})
+        write(staging)
         if os.path.exists(output_dir):
             old = staging + ".old"
             os.rename(output_dir, old)
@@ -80,4 +121,3 @@ def export(method, output_dir, checkpoint=None):
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return output_dir
-

@@ -3,7 +3,8 @@ find cuda drivers" and, on machines without a GPU, a cuInit error while they loa
 initialise devices, ignoring Python's logging settings and ``TF_CPP_MIN_LOG_LEVEL`` set
 from inside the process. The command and the Python API both import TensorFlow through
 :func:`import_tensorflow`, with file descriptor 2 sent to /dev/null meanwhile; with
-``ARBITRARY_NST_VERBOSE=1`` (or the command's ``--verbose``) the lines show. No TensorFlow
+``ARBITRARY_NST_VERBOSE=1`` (or the command's ``--verbose``) the lines show. LiteRT's
+first call prints a line of its own, hidden the same way (:func:`quieted`). No TensorFlow
 import here.
 """
 
@@ -36,11 +37,22 @@ def native_stderr_silenced():
         os.close(devnull)
 
 
-def import_tensorflow(verbose=False):
-    """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
-    if verbose:
-        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, QuietTensorFlowImport)]
-    with contextlib.nullcontext() if verbose else native_stderr_silenced():
+def show_native_output():
+    """From now on TensorFlow's and LiteRT's own lines show (``--verbose``)."""
+    os.environ["ARBITRARY_NST_VERBOSE"] = "1"
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, QuietTensorFlowImport)]
+
+
+def quieted():
+    """A context in which native output (file descriptor 2) is hidden, unless verbose
+    output was asked for (:func:`verbose_requested`)."""
+    return contextlib.nullcontext() if verbose_requested() else native_stderr_silenced()
+
+
+def import_tensorflow():
+    """Imports TensorFlow and initialises its devices, silently unless verbose output was
+    asked for."""
+    with quieted():
         import tensorflow as tf
         tf.config.list_physical_devices()
     return tf

@@ -70,6 +70,8 @@ class MethodSpec:
       default_detail: where outputs larger than the working size take their fine detail
         from by default (:mod:`arbitrary_nst.rendering.multiscale`: "network", "photo").
       exportable: ``arbitrary-nst export`` writes it as a (content, style) SavedModel.
+      litert: its shipped networks also run in LiteRT, without TensorFlow
+        (:mod:`arbitrary_nst.lite`; ``--runtime``, ``export --format tflite``).
       photo_references: its styles are photos (photorealistic transfer), not paintings.
       training: how ``arbitrary-nst train`` trains it; None: not trainable.
     """
@@ -86,6 +88,7 @@ class MethodSpec:
     tile_size: int = 0
     default_detail: str = "network"
     exportable: bool = False
+    litert: bool = False
     photo_references: bool = False
     training: TrainingSpec = None
 
@@ -112,7 +115,7 @@ METHODS = {spec.name: spec for spec in (
     MethodSpec(
         "arbitrary", "style prediction + conditional instance norm, any painting "
         "(Ghiasi et al. 2017)", "arbitrary_nst.methods.arbitrary.method:Arbitrary",
-        FeedForwardSettings, alpha=True, tile_size=1024, exportable=True,
+        FeedForwardSettings, alpha=True, tile_size=1024, exportable=True, litert=True,
         training=TrainingSpec(objective.PERCEPTUAL, (
             "model.content_layers", "data.style_augment", *_PAIR_EVAL_KEYS,
             *_STYLE_LOSS_KEYS), fine_tunes=True)),

@@ -14,6 +14,12 @@ TEST_ASSETS = os.path.join(os.path.dirname(__file__), "data", "assets")
 """Small copies of shared pictures and the shared clip, in the shared folder's layout
 (see its SOURCES.md): the suite needs nothing outside the repository."""
 
+# The LiteRT files the suite converts go to a temporary folder of the suite's own (both
+# workers share it: files are renamed into place whole; kept between runs, versioned by
+# the weights they hold), not to the user's cache.
+os.environ.setdefault("ARBITRARY_NST_CACHE", os.path.join(
+    os.environ.get("TMPDIR", "/tmp"), f"arbitrary_nst_tests_{os.getuid()}"))
+
 
 def summary_tags(folder):
     """``{tag: [(step, value)]}`` of the TensorBoard event files in ``folder``: a float
@@ -49,7 +55,7 @@ def release_caches():
     from arbitrary_nst.methods.wct import method as wct_method
     from arbitrary_nst.networks import vgg
     from arbitrary_nst.rendering import tiling
-    for cached in (base._load_checkpoint, base._with_upsampling, wct_method.with_levels,
+    for cached in (base._load_checkpoint, base._with_upsampling, base.lite_network_of, wct_method.with_levels,
                    tiling.thumbnail_normalized, vgg.shared_extractor):
         cached.cache_clear()
     base._ENCODINGS.clear()

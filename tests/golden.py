@@ -102,6 +102,8 @@ def render_all():
         if "mask" in kwargs:
             kwargs["mask"] = named[kwargs["mask"]]
         styles = [named[s] if isinstance(s, str) else s for s in styles]
+        if arbitrary_nst.METHODS[method].litert:
+            kwargs["runtime"] = "tf"  # the recording is TensorFlow's (LiteRT: test_litert.py)
         outputs[name] = arbitrary_nst.stylize(photo, styles, method=method, **kwargs)
     return outputs
 

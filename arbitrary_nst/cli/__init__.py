@@ -32,13 +32,16 @@ class OneLineFormatter(pylogging.Formatter):
         return f"arbitrary-nst: {record.levelname.lower()}: {record.getMessage()}"
 
 
-def start_tensorflow(verbose):
-    """Imports TensorFlow and initialises its devices, silently unless ``verbose``."""
+def configure_output(verbose):
+    """TensorFlow's and LiteRT's own lines hidden unless ``verbose`` (TensorFlow is
+    imported where a command first needs it: not at all when the network runs in
+    LiteRT), absl's log lines as one-line warnings."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0" if verbose else "3"
     logging.set_verbosity(logging.INFO if verbose else logging.WARNING)
-    if not verbose:
+    if verbose:
+        quiet.show_native_output()
+    else:
         logging.get_absl_handler().setFormatter(OneLineFormatter())
-    quiet.import_tensorflow(verbose)
 
 
 def parse(argv):
@@ -63,7 +66,7 @@ def main(args):
     except NSTError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         return 1
-    start_tensorflow(args.verbose)
+    configure_output(args.verbose)
     from arbitrary_nst import progress
     progress.show_bars(getattr(args, "progress", True))
     if args.command in ("batch", "video"):

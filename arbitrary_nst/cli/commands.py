@@ -165,8 +165,16 @@ def make_shards_command(args):
 
 
 def export_command(args):
-    """Runs ``arbitrary-nst export``: a TF Hub-style SavedModel of --method."""
+    """Runs ``arbitrary-nst export``: a TF Hub-style SavedModel of --method, or its
+    LiteRT files (``--format tflite``)."""
     from arbitrary_nst import export
+    if args.format == "tflite":
+        path, signatures = export.export_tflite(args.method, args.output, args.checkpoint,
+                                                args.precision)
+        files = ", ".join(f"{name}.tflite (signature {signature!r})"
+                          for name, signature in signatures.items())
+        print(f"wrote {path}: {files}")
+        return
     path = export.export(args.method, args.output, args.checkpoint)
     print(f"wrote {path}: hub.load(path)(content, style)[0]")
 

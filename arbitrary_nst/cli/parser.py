@@ -16,6 +16,8 @@ import sys
 from absl.flags import argparse_flags
 
 from arbitrary_nst import registry
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.methods import settings as method_settings
 
 COMMANDS = {
@@ -25,7 +27,7 @@ COMMANDS = {
     "evaluate": "score a stylized image: content and style losses in one fixed VGG16 space",
     "evaluate-video": "score a stylized video's temporal instability",
     "train": "train (or resume) a feed-forward model from a YAML experiment config",
-    "export": "write a model as a TF Hub-style SavedModel",
+    "export": "write a model as a TF Hub-style SavedModel or as LiteRT (.tflite) files",
     "make-shards": "pack a folder of training images into TFRecord shards",
 }
 
@@ -251,9 +253,16 @@ def build_parser():
                        help="override a config key, e.g. data.batch_size=4 (repeatable)")
     add_common(train)
     exportable = registry.names(exportable=True)
+    exportable += tuple(name for name in registry.names(litert=True) if name not in exportable)
     export = command("export", f"--method {'|'.join(exportable)} --output FOLDER")
     group = export.add_argument_group("model")
     group.add_argument("--method", default=exportable[0], choices=exportable)
+    group.add_argument("--format", default="savedmodel", choices=("savedmodel", "tflite"),
+                       help="savedmodel: one TF Hub-style module; tflite: one .tflite file "
+                       "per network (LiteRT), for --method "
+                       + " / ".join(registry.names(litert=True)))
+    group.add_argument("--precision", default="float32", choices=("float32", "float16"),
+                       help="weights of the .tflite files (float16: half the size)")
     group.add_argument("--checkpoint", metavar="RUN_DIR", help="a training run instead of "
                        "the shipped weights, or a weights file where the method reads one")
     group.add_argument("--output", required=True, metavar="FOLDER")
@@ -294,6 +303,11 @@ def check_rendering(args):
         raise ArgumentError(f"--alpha applies to --method {' / '.join(registry.names(alpha=True))}"
                             f" only (this run uses --method {args.method}"
                             + (f": {spec.alpha_instead}" if spec.alpha_instead else "") + ")")
+    if getattr(args, "runtime", None) is not None:
+        try:
+            lite_runtime.choose(spec, args.runtime)
+        except UsageError as exc:
+            raise ArgumentError(str(exc)) from None
     if getattr(args, "style_weights", None) is not None:
         try:
             args.style_weights = [float(w) for w in args.style_weights.split(",")]

@@ -10,7 +10,9 @@
 * :class:`FeedForward`, for trained networks, adds where the network comes from
   (:meth:`~FeedForward.shipped`, a training run's checkpoint: :meth:`~FeedForward.from_run`,
   or a weights file: :meth:`~FeedForward.from_file`), its upsampling variants, its export
-  signature (:meth:`~FeedForward.serve`) and its training task (:attr:`~FeedForward.task`).
+  signature (:meth:`~FeedForward.serve`), its training task (:attr:`~FeedForward.task`)
+  and, for methods with ``litert`` in the registry, its LiteRT form
+  (:attr:`~FeedForward.lite_network`, :meth:`~FeedForward.lite_models`).
 * :class:`ConditionedTransformer`, for transformers conditioned on a vector (CIN:
   Dumoulin's style weights, Ghiasi's style vector): blends are weighted sums of the
   vectors, regions are rendered one by one and composited, large images are tiled with
@@ -22,12 +24,27 @@ Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 import collections
 import functools
 import hashlib
+import importlib
 import os
 
 import numpy as np
 
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.lite import runtime as lite_runtime
+from arbitrary_nst.lite import store as lite_store
 from arbitrary_nst.methods.settings import check_tiling
+
+
+class imported:
+    """A class attribute imported on first use: ``task = imported("module:Name")`` keeps
+    a TensorFlow module out of the import of a class that can render without it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __get__(self, instance, owner):
+        module, _, name = self.path.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
 class Method:
@@ -60,22 +77,50 @@ class FeedForward(Method):
     (trainable methods).
 
     Attributes:
-      network: the ``tf.Module`` that renders.
+      network: what renders: the ``tf.Module``, or in LiteRT the :attr:`lite_network`
+        (the same calls, numpy in and out).
+      runtime: "tf" or "litert" (:func:`arbitrary_nst.lite.runtime.choose`).
       task: the training task class (:mod:`arbitrary_nst.training.tasks`), or None.
+      lite_network: the TensorFlow-free class with the network's calls, made from
+        ``{name: LiteModel}`` of :meth:`lite_models`' files; None: no LiteRT form.
     """
     task = None
+    lite_network = None
 
-    def __init__(self, spec, settings, network):
+    def __init__(self, spec, settings, network, runtime="tf"):
         super().__init__(spec, settings)
-        self.network = network
+        self.network, self.runtime = network, runtime
 
     @classmethod
     def load(cls, spec, settings):
+        runtime = lite_runtime.choose(spec, settings.runtime, settings.upsampling)
+        if runtime == "litert":
+            return cls(spec, settings, lite_network_of(cls, spec, settings.checkpoint),
+                       runtime)
         network = cls.network_of(spec, settings.checkpoint)
         upsampling = settings.upsampling or "nearest"
         if upsampling != "nearest":
             network = _with_upsampling(cls, network, upsampling)
         return cls(spec, settings, network)
+
+    def tf_network(self):
+        """The TensorFlow network (loaded now if this one renders in LiteRT), for what
+        runs in TensorFlow only (tiling with thumbnail statistics)."""
+        if self.runtime == "tf":
+            return self.network
+        return type(self).network_of(self.spec, self.settings.checkpoint)
+
+    @staticmethod
+    def lite_models(network):
+        """``{file name: (Keras model, signature, output name)}``: what becomes a
+        ``.tflite`` file of the TensorFlow ``network``, for :attr:`lite_network`."""
+        raise NotImplementedError
+
+    @staticmethod
+    def weights_files():
+        """The files the shipped network's weights are read from (their bytes version
+        the converted LiteRT files)."""
+        raise NotImplementedError
 
     @classmethod
     def network_of(cls, spec, checkpoint=None):
@@ -145,6 +190,33 @@ def _load_checkpoint(spec, checkpoint, version):
     return runs.load_network(checkpoint, spec.name)
 
 
+@functools.lru_cache(maxsize=4)
+def lite_network_of(method, spec, checkpoint=None):
+    """``method.lite_network`` of the shipped network's (or ``checkpoint``'s) LiteRT
+    files, converted first where missing (:mod:`arbitrary_nst.lite.store`; the
+    conversion imports TensorFlow)."""
+    from arbitrary_nst.lite.runtime import LiteModel
+    if checkpoint:
+        from arbitrary_nst.training import runs
+        sources = ([checkpoint] if os.path.isfile(checkpoint)
+                   else [runs.latest_checkpoint(checkpoint) + ".index"])
+    else:
+        sources = method.weights_files()
+    version = lite_store.weights_version(sources)
+    names = method.lite_network.FILES
+    paths = lite_store.model_paths(spec.name, names, version)
+
+    def convert():
+        from arbitrary_nst import quiet
+        from arbitrary_nst.lite.convert import to_tflite
+        models = method.lite_models(method.network_of(spec, checkpoint))
+        with quiet.quieted():  # the converter's C++ log lines
+            return {name: to_tflite(*models[name]) for name in names}
+
+    lite_store.ensure(paths, convert)
+    return method.lite_network({name: LiteModel(path) for name, path in paths.items()})
+
+
 @functools.lru_cache(maxsize=8)
 def _with_upsampling(method, network, interpolation):
     return method.with_upsampling(network, interpolation)
@@ -182,12 +254,13 @@ class ConditionedTransformer(FeedForward):
 
     def transform(self, content, vector):
         """``content`` ``(H, W, 3)`` rendered with ``vector`` ``(1, D)``; tiled with
-        thumbnail statistics past the tile size."""
-        from arbitrary_nst.rendering import tiling
+        thumbnail statistics past the tile size (in TensorFlow)."""
         tiles = self.tiles(content)
         if tiles is None:
-            return self.network.stylize(content[None], vector).numpy()[0]
-        return tiling.thumbnail_normalized(self.network.transformer)(content, vector, *tiles)
+            return np.array(self.network.stylize(content[None], vector))[0]
+        from arbitrary_nst.rendering import tiling
+        transformer = self.tf_network().transformer
+        return tiling.thumbnail_normalized(transformer)(content, np.asarray(vector), *tiles)
 
 
 def composite(content, regions, render):

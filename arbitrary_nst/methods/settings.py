@@ -11,6 +11,7 @@ for methods whose settings lack it.
 import dataclasses
 
 from arbitrary_nst.errors import UsageError
+from arbitrary_nst.lite.runtime import RUNTIMES
 
 TILE_ALIGN = 8
 """Tiles start on multiples of this (the networks' stride-2 and 2x-upsampling grid)."""
@@ -74,6 +75,9 @@ class FeedForwardSettings:
         (px) with whole-image statistics (:mod:`arbitrary_nst.rendering.tiling`); None:
         the method's default (its registry entry's ``tile_size``); 0: never.
       tile_overlap: overlap of neighbouring tiles, px.
+      runtime: where the network runs (:func:`arbitrary_nst.lite.runtime.choose`): "auto"
+        (LiteRT where the method and the installation have it, else TensorFlow),
+        "litert" (the same, an error where they have not) or "tf".
     """
     checkpoint: str = option(None, "a training run (arbitrary-nst train) instead of the "
                              "shipped weights, or a weights file where the method reads one",
@@ -83,9 +87,15 @@ class FeedForwardSettings:
                             "whole-image statistics (0 = never)", metavar="N", type=int)
     tile_overlap: int = option(TILE_OVERLAP, "overlap of neighbouring tiles, px",
                                metavar="N")
+    runtime: str = option("auto", "where the network runs: litert (no TensorFlow import; "
+                          "tiles and the detail pass above the working size still use "
+                          "TensorFlow), tf, or auto (litert where the method has it)",
+                          choices=RUNTIMES)
 
     def validate(self):
         """Raises UsageError naming the first setting that does not fit."""
+        if self.runtime not in RUNTIMES:
+            raise UsageError(f"runtime {self.runtime!r}: expected one of " + ", ".join(RUNTIMES))
         if self.upsampling is not None and self.upsampling not in UPSAMPLINGS:
             raise UsageError(f"upsampling {self.upsampling!r}: expected one of "
                              + ", ".join(UPSAMPLINGS))

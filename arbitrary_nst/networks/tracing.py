@@ -11,8 +11,6 @@ first call is traced inline, as any Python code.
 
 import functools
 
-import tensorflow as tf
-
 _EAGER_FIRST = [True]
 
 
@@ -33,6 +31,7 @@ def traced_after_first_call(input_signature):
         def call(instance, *args):
             traced = instance.__dict__.get(name)
             if traced is None:
+                import tensorflow as tf  # here: expect_many_calls needs no TensorFlow
                 traced = instance.__dict__[name] = tf.function(
                     method.__get__(instance), input_signature=input_signature)
                 if _EAGER_FIRST[0]:

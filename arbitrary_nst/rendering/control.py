@@ -125,6 +125,8 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
 
     implementation = registry.implementation(method)
     if spec.feedforward:
+        detail = detail or spec.default_detail
+        settings = _job_runtime(spec, settings, content.shape, working, detail)
         loaded = {}
 
         def run(image, image_regions, detail_pass):
@@ -136,8 +138,7 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
                     if detail_upsampling else settings)
             return loaded[detail_upsampling].stylize(image, run_styles, image_regions, alpha)
 
-        output = multiscale.render(run_content, regions, run, working,
-                                   detail or spec.default_detail)
+        output = multiscale.render(run_content, regions, run, working, detail)
         if flatness.is_flat(run_content):
             output = flatness.flat_rendering(output, run_content)
     else:
@@ -151,6 +152,20 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
         output = keep * content + (1.0 - keep) * output
     output = np.asarray(output, np.float32)
     return np.clip(output, 0.0, 1.0, out=output)  # in place: no copy of a large image
+
+
+def _job_runtime(spec, settings, shape, working, detail):
+    """``settings`` with runtime "tf" where "auto" would run part of the job in TensorFlow
+    anyway (a network detail pass above the working size, with its bicubic upsampling, or
+    tiles): one runtime loads once and encodes each style once. Else unchanged."""
+    if getattr(settings, "runtime", None) != "auto":
+        return settings
+    tile_size = spec.tile_size if settings.tile_size is None else settings.tile_size
+    detail_pass = max(multiscale.network_size(shape, working)) < max(shape[:2])
+    if ((detail_pass and detail == "network" and settings.upsampling is None)
+            or (tile_size and max(shape[:2]) > tile_size)):
+        return dataclasses.replace(settings, runtime="tf")
+    return settings
 
 
 def interpolation_grid(content, styles, steps=5, method=registry.DEFAULT_METHOD, **kwargs):

@@ -18,13 +18,10 @@ import dataclasses
 
 import tensorflow as tf
 
+from arbitrary_nst.methods.arbitrary.geometry import STYLE_DIM, STYLE_SIZE, central_square
 from arbitrary_nst.networks import layers
 from arbitrary_nst.networks.perceptual import PerceptualLoss
 from arbitrary_nst.networks.tracing import traced_after_first_call
-
-STYLE_DIM = 100
-STYLE_SIZE = 256
-"""Side of the square style image the predictor was trained with."""
 
 # MobileNetV2 inverted residual blocks: (expansion, output channels, repeats, first stride).
 MOBILENET_V2_BLOCKS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
@@ -135,10 +132,8 @@ def predictor_input(style_images):
     this in its input pipeline, outside the compiled step.
     """
     images = tf.convert_to_tensor(style_images, tf.float32)
-    height, width = tf.shape(images)[1], tf.shape(images)[2]
-    side = tf.minimum(height, width)
-    images = tf.image.crop_to_bounding_box(images, (height - side) // 2,
-                                           (width - side) // 2, side, side)
+    top, left, side = central_square(tf.shape(images)[1], tf.shape(images)[2], tf.minimum)
+    images = tf.image.crop_to_bounding_box(images, top, left, side, side)
     images = tf.image.resize(images, (STYLE_SIZE, STYLE_SIZE), antialias=True)
     return tf.clip_by_value(images, 0.0, 1.0)
 

@@ -1,0 +1,83 @@
+"""Running ``.tflite`` files with LiteRT (``ai-edge-litert``), without TensorFlow.
+
+:class:`LiteModel` holds one file's interpreter; :meth:`LiteModel.run` calls one of its
+named signatures with float32 numpy inputs of any height and width (the inputs are
+resized in the interpreter when their shapes change). :func:`choose` decides whether a
+render runs in LiteRT or in TensorFlow.
+"""
+
+import importlib.util
+import os
+
+from arbitrary_nst import quiet
+from arbitrary_nst.errors import UsageError
+
+RUNTIMES = ("auto", "litert", "tf")
+"""``--runtime`` values: "auto" (LiteRT where the method and the installation allow it,
+else TensorFlow), "litert", "tf"."""
+
+
+def available():
+    """Whether ``ai-edge-litert`` is installed (it is not for every platform)."""
+    return importlib.util.find_spec("ai_edge_litert") is not None
+
+
+def choose(spec, runtime, upsampling=None):
+    """The runtime a network of ``spec`` (a :class:`~arbitrary_nst.registry.MethodSpec`)
+    runs in: "litert" or "tf".
+
+    "auto" and "litert" both run in LiteRT what it has: the shipped networks with their
+    trained ("nearest") upsampling. A network with other upsampling (an explicit
+    ``upsampling``, or the bicubic detail pass above the working size:
+    :mod:`arbitrary_nst.rendering.multiscale`) runs in TensorFlow, as tiling with
+    thumbnail statistics does (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
+
+    Args:
+      runtime: one of :data:`RUNTIMES` (checked by the settings).
+      upsampling: the network's upsampling option (None: "nearest").
+
+    Raises:
+      UsageError: "litert" for a method without LiteRT networks, or where
+        ``ai-edge-litert`` is not installed.
+    """
+    if runtime == "tf" or upsampling not in (None, "nearest"):
+        return "tf"
+    reason = None
+    if not spec.litert:
+        reason = f"method {spec.name!r} has no LiteRT networks"
+    elif not available():
+        reason = "ai-edge-litert is not installed (pip install ai-edge-litert==2.3.0)"
+    if reason is None:
+        return "litert"
+    if runtime == "litert":
+        raise UsageError(f"--runtime litert: {reason}; use --runtime tf or auto")
+    return "tf"
+
+
+class LiteModel:
+    """One ``.tflite`` file, ready to run.
+
+    Args:
+      path: the file.
+      threads: interpreter threads (default: the CPU count).
+
+    Attributes:
+      path: the file.
+      signatures: ``{name: {"inputs": [...], "outputs": [...]}}`` of the file.
+    """
+
+    def __init__(self, path, threads=None):
+        from ai_edge_litert.interpreter import Interpreter
+        self.path = path
+        self._interpreter = Interpreter(model_path=path, num_threads=threads or os.cpu_count())
+        self.signatures = self._interpreter.get_signature_list()
+        self._runners = {}
+
+    def run(self, signature, **inputs):
+        """``{output name: float32 array}`` of ``signature`` called with ``inputs``
+        (``{input name: array}``, any height and width)."""
+        if signature in self._runners:
+            return self._runners[signature](**inputs)
+        runner = self._runners[signature] = self._interpreter.get_signature_runner(signature)
+        with quiet.quieted():  # the first call prints LiteRT's "Created ... delegate" line
+            return runner(**inputs)

@@ -1,0 +1,171 @@
+"""LiteRT: the feed-forward networks converted to ``.tflite`` render what TensorFlow
+renders (every control, within 1/255 on average and 1e-3 at any pixel), the command
+runs them without importing TensorFlow, and the runtime choice fails clearly."""
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import arbitrary_nst
+from arbitrary_nst import registry
+from arbitrary_nst.errors import UsageError
+from arbitrary_nst.io import image_io
+from arbitrary_nst.lite import runtime as lite_runtime
+from arbitrary_nst.lite import store
+from conftest import CONTENT_PATH, STYLE_PATH
+
+LITE_METHODS = registry.names(litert=True)
+MEAN_TOLERANCE = 1.0 / 255
+MAX_TOLERANCE = 1e-3
+
+
+@pytest.fixture(scope="module")
+def images():
+    content = image_io.load_image(CONTENT_PATH, size=96)
+    style = image_io.load_image(STYLE_PATH, size=128)
+    stripes = np.zeros((64, 64, 3), np.float32)
+    stripes[:, ::8] = [0.9, 0.2, 0.1]
+    mask = np.zeros(content.shape[:2], np.float32)
+    mask[:, : content.shape[1] // 2] = 1.0
+    return content, style, stripes, mask
+
+
+CONTROLS = {
+    "plain": lambda s, t, m: ([s], {}),
+    "alpha": lambda s, t, m: ([s], {"alpha": 0.4}),
+    "blend": lambda s, t, m: ([s, t], {"weights": [0.3, 0.7]}),
+    "mask": lambda s, t, m: ([s, t], {"mask": m}),
+    "preserve_color": lambda s, t, m: ([s], {"preserve_color": True}),
+    "style_scale": lambda s, t, m: ([s], {"style_scale": 0.5}),
+    "detail": lambda s, t, m: ([s], {"size": 128, "working_size": 64}),
+    "tiled": lambda s, t, m: ([s], {"tile_size": 64, "tile_overlap": 16}),
+}
+
+
+@pytest.mark.parametrize("method", LITE_METHODS)
+@pytest.mark.parametrize("control", sorted(CONTROLS))
+def test_litert_renders_what_tensorflow_renders(method, control, images):
+    content, style, stripes, mask = images
+    styles, options = CONTROLS[control](style, stripes, mask)
+    size = options.pop("size", None)
+    photo = image_io.resize_longest(content, size) if size else content
+    lite = arbitrary_nst.stylize(photo, styles, method=method, runtime="litert", **options)
+    reference = arbitrary_nst.stylize(photo, styles, method=method, runtime="tf", **options)
+    assert lite.shape == reference.shape == photo.shape
+    difference = np.abs(lite - reference)
+    assert difference.mean() <= MEAN_TOLERANCE, (control, difference.mean())
+    assert difference.max() <= MAX_TOLERANCE, (control, difference.max())
+
+
+def test_auto_renders_in_litert_and_converts_once(images, tmp_path, monkeypatch):
+    content, style, _, _ = images
+    monkeypatch.setenv("ARBITRARY_NST_CACHE", str(tmp_path))
+    from arbitrary_nst.methods import base
+    base.lite_network_of.cache_clear()
+    method = registry.implementation("arbitrary").load(
+        registry.get("arbitrary"), registry.get("arbitrary").settings())
+    assert method.runtime == "litert"
+    files = sorted(os.listdir(tmp_path / "litert"))
+    assert [name.split("-")[1] for name in files] == ["style_predictor", "transformer"]
+    written = [os.path.getmtime(tmp_path / "litert" / name) for name in files]
+    base.lite_network_of.cache_clear()
+    registry.implementation("arbitrary").load(
+        registry.get("arbitrary"), registry.get("arbitrary").settings())
+    assert [os.path.getmtime(tmp_path / "litert" / name) for name in files] == written
+    base.lite_network_of.cache_clear()
+
+
+def test_weights_version_follows_the_bytes(tmp_path):
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    first.write_bytes(b"weights")
+    second.write_bytes(b"weights")
+    assert store.weights_version([first]) == store.weights_version([second])
+    second.write_bytes(b"weightz")
+    assert store.weights_version([first]) != store.weights_version([second])
+
+
+def test_runtime_choice():
+    arbitrary, adain = registry.get("arbitrary"), registry.get("adain")
+    assert lite_runtime.choose(arbitrary, "auto") == "litert"
+    assert lite_runtime.choose(arbitrary, "tf") == "tf"
+    assert lite_runtime.choose(arbitrary, "auto", "bicubic") == "tf"
+    assert lite_runtime.choose(adain, "auto") == "tf"
+    with pytest.raises(UsageError, match="method 'adain' has no LiteRT networks"):
+        lite_runtime.choose(adain, "litert")
+    assert lite_runtime.choose(arbitrary, "litert", "bilinear") == "tf"
+
+
+def test_without_litert_installed_auto_falls_back(monkeypatch):
+    # Another platform without ai-edge-litert wheels: the one thing mocked here.
+    monkeypatch.setattr(lite_runtime, "available", lambda: False)
+    arbitrary = registry.get("arbitrary")
+    assert lite_runtime.choose(arbitrary, "auto") == "tf"
+    with pytest.raises(UsageError, match="ai-edge-litert is not installed"):
+        lite_runtime.choose(arbitrary, "litert")
+
+
+def test_litert_flag_errors_are_one_line_before_anything_runs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "arbitrary_nst.cli", "stylize", "--method", "adain",
+         "--runtime", "litert", "--content", CONTENT_PATH, "--style", STYLE_PATH,
+         "--output", str(tmp_path / "out.png")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "arbitrary-nst: error: --runtime litert: method 'adain' has no LiteRT networks; "
+        "use --runtime tf or auto"]
+    assert not os.listdir(tmp_path)
+
+
+NO_TENSORFLOW_PREFIX = "import sys; sys.modules['tensorflow'] = None\n"
+"""Python code after which importing TensorFlow fails."""
+NO_TENSORFLOW = (NO_TENSORFLOW_PREFIX
+                 + "from arbitrary_nst.cli import run; sys.argv[0] = 'arbitrary-nst'; run()")
+
+
+def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images):
+    # converted beforehand (the conversion itself needs TensorFlow)
+    arbitrary_nst.stylize(images[0], [images[1]], runtime="litert")
+    lite, reference = tmp_path / "lite.png", tmp_path / "tf.png"
+    common = ["stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--size", "128"]
+    result = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, *common, "--output",
+                             str(lite)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", *common, "--runtime", "tf",
+                    "--output", str(reference)], check=True, capture_output=True)
+    difference = np.abs(image_io.load_image(lite) - image_io.load_image(reference))
+    assert difference.mean() <= MEAN_TOLERANCE
+
+
+README = os.path.join(os.path.dirname(__file__), "..", "README.md")
+
+
+def test_exported_tflite_files_run_with_litert_alone_as_the_readme_shows(tmp_path):
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+    with open(README, encoding="utf-8") as f:
+        example = re.search(r"TensorFlow\):\n\n```python\n(.*?)```", f.read(), re.S).group(1)
+    outputs, sizes = {}, {}
+    for precision in ("float32", "float16"):
+        folder = tmp_path / precision  # the README's paths: the samples and the export
+        (folder / "arbitrary_nst").mkdir(parents=True)
+        os.symlink(os.path.join(root, "arbitrary_nst", "samples"),
+                   folder / "arbitrary_nst" / "samples")
+        subprocess.run([sys.executable, "-m", "arbitrary_nst.cli", "export", "--method",
+                        "arbitrary", "--format", "tflite", "--precision", precision,
+                        "--output", str(folder / "arbitrary_tflite"), "--noprogress"],
+                       check=True, capture_output=True, cwd=root)
+        files = sorted(os.listdir(folder / "arbitrary_tflite"))
+        assert files == ["style_predictor.tflite", "transformer.tflite"]
+        sizes[precision] = sum(os.path.getsize(folder / "arbitrary_tflite" / n) for n in files)
+        subprocess.run([sys.executable, "-c", NO_TENSORFLOW_PREFIX + example], check=True,
+                       cwd=folder)
+        outputs[precision] = image_io.load_image(folder / "stylized_lite.png")
+    assert sizes["float16"] < 0.6 * sizes["float32"]
+    content = image_io.load_image(CONTENT_PATH, size=512)
+    assert outputs["float32"].shape == (384, 512, 3)
+    assert np.abs(outputs["float32"] - content).mean() > 0.05  # stylized, not the photo
+    assert np.abs(outputs["float16"] - outputs["float32"]).mean() <= MEAN_TOLERANCE
