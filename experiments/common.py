@@ -69,19 +69,26 @@ def run_cli(*args):
     Returns ``(stdout, seconds, peak RSS in MiB of that process)``; raises RuntimeError with
     the error output's last line if it fails.
     """
+    return run_process([sys.executable, "-m", "arbitrary_nst.cli", *map(str, args)])
+
+
+def run_process(command):
+    """Runs ``command`` (a list) in a fresh process: ``(stdout, seconds from start to
+    exit, peak RSS in MiB)``; RuntimeError with the error output's last line if it fails."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         returncode = subprocess.call(
-            [sys.executable, "-c", PEAK_RSS_LAUNCHER, peak.name, sys.executable, "-m",
-             "arbitrary_nst.cli", *map(str, args)], stdout=out, stderr=err, text=True)
+            [sys.executable, "-c", PEAK_RSS_LAUNCHER, peak.name, *command], stdout=out,
+            stderr=err, text=True)
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         if returncode:
             lines = err.read().strip().splitlines() or ["(no output)"]
-            raise RuntimeError(f"arbitrary-nst {' '.join(map(str, args))}: {lines[-1]}")
+            raise RuntimeError(f"{' '.join(command)}: {lines[-1]}")
         return out.read(), seconds, int(peak.read()) / 1024
+
 
 PAIRS = [("content/cat.jpg", "styles/hokusai_the_great_wave_off_kanagawa.jpg"),
          ("content/chateaudeChambord.jpg", "styles/kandinsky_composition_viii.jpg"),

@@ -17,6 +17,12 @@ RUNTIMES = ("auto", "litert", "tf")
 else TensorFlow), "litert", "tf"."""
 
 
+BATCH_CROSSOVER = 45
+"""Renders past which ``batch --runtime auto`` runs in TensorFlow: at 512 px on a 2-core
+CPU TensorFlow starts ~4.5 s later but renders ~0.1 s faster per image (LiteRT re-plans
+its buffers for every new photo size): experiments/results/benchmark_startup.md."""
+
+
 def available():
     """Whether ``ai-edge-litert`` is installed (it is not for every platform)."""
     return importlib.util.find_spec("ai_edge_litert") is not None
