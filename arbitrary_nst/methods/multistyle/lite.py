@@ -1,0 +1,33 @@
+"""Dumoulin et al.'s N-style network in LiteRT, without TensorFlow:
+:class:`LiteMultiStyle` has :class:`~arbitrary_nst.methods.multistyle.network.MultiStyle`'s
+rendering calls on the file of :func:`lite_models`, numpy in and out.
+
+Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; style weights ``(N, num_styles)``.
+"""
+
+from arbitrary_nst.lite.conditioned import (
+    STYLIZE,
+    TRANSFORMER,
+    LiteConditionedTransformer,
+    transformer_file,
+)
+
+
+def lite_models(network):
+    """``{file: (Keras model, signature, output)}`` of a ``MultiStyle``: the transformer
+    ``images (N, H, W, 3), style_weights (N, num_styles) -> stylized`` (H and W multiples
+    of 4)."""
+    return {TRANSFORMER: transformer_file(network.transformer)}
+
+
+class LiteMultiStyle(LiteConditionedTransformer):
+    """The N-style transformer as a LiteRT file.
+
+    Attributes:
+      num_styles: N, read from the file's ``style_weights`` input.
+    """
+    condition = "style_weights"
+
+    def __init__(self, models):
+        super().__init__(models)
+        self.num_styles = self.transformer.input_shape(STYLIZE, self.condition)[-1]
