@@ -29,7 +29,7 @@ from common import asset, load_settings, peer_stylize, run_process, write_report
 
 import arbitrary_nst as nst
 from arbitrary_nst.io import image_io
-from arbitrary_nst.schema import setting
+from arbitrary_nst.schema import list_setting, setting
 
 RUNTIMES = ("auto", "litert", "tf")
 
@@ -40,7 +40,7 @@ class Settings:
     repeats: int = setting(5, low=1)
     batch_photos: int = setting(20, low=1)
     style: str = "styles/hokusai_the_great_wave_off_kanagawa.jpg"
-    sizes: list = dataclasses.field(default_factory=lambda: [256, 512, 1024])
+    sizes: list[int] = list_setting([256, 512, 1024])
 
 
 def median_run(command, repeats):

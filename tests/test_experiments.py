@@ -23,7 +23,7 @@ SCRIPTS = ["benchmark_adain", "benchmark_gatys", "benchmark_speed", "benchmark_v
            "compare_methods", "feedforward_figures", "gatys_figures", "highres",
            "quickstart_figure", "style_at_every_size", "benchmark_startup",
            "multistyle_tiny_curve", "adain_decoder_report", "photo_transfer", "wct_settings",
-           "detail_crops"]
+           "detail_crops", "tflite_precision"]
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +233,16 @@ def test_ship_script_averages_the_decoder_weights_of_checkpoints():
     averaged = ship.average_decoders(models)
     for weight, mean in zip(averaged.decoder.weights, expected):
         np.testing.assert_allclose(weight.numpy(), mean, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.slow
+def test_tflite_precision_tiny(tmp_path):
+    """float32 LiteRT files render what TensorFlow renders; float16 files are smaller
+    (their differences are measured, not bounded: 0.0032 mean for arbitrary at 512 px)."""
+    report = run_script("tflite_precision", tmp_path, "size=96", "precisions=[float32,float16]")
+    rows = {(m, p): (float(k.replace(",", "")), float(mean)) for m, p, k, mean in re.findall(
+        r"\| (\w+) \| (float\d+) \| ([\d,]+) \| ([\d.]+) \|", report)}
+    assert {m for m, _ in rows} == {"arbitrary", "multistyle"}
+    for method in ("arbitrary", "multistyle"):
+        assert rows[method, "float32"][1] < 1 / 255
+        assert rows[method, "float16"][0] < 0.6 * rows[method, "float32"][0]

@@ -15,12 +15,15 @@ from tensorflow.python.framework.convert_to_constants import (
     convert_variables_to_constants_v2,
 )
 
-PRECISIONS = ("float32", "float16")
+PRECISIONS = ("float32", "float16", "dynamic_int8", "int8")
 """float32: the weights as trained; float16: weights stored in half precision (half the
-file, computed in float32 after loading)."""
+file, computed in float32 after loading); dynamic_int8: int8 weights, activations
+quantized on the fly; int8: weights and activations int8, calibrated on
+``representative`` inputs. ``export`` offers the first two: the int8 ones lose too much
+(experiments/results/tflite_precision.md)."""
 
 
-def to_tflite(model, signature, output, precision="float32"):
+def to_tflite(model, signature, output, precision="float32", representative=None):
     """The ``.tflite`` bytes of the Keras ``model``.
 
     Args:
@@ -29,12 +32,16 @@ def to_tflite(model, signature, output, precision="float32"):
       signature: the signature's name (e.g. "stylize").
       output: the name of its one output (e.g. "stylized").
       precision: one of :data:`PRECISIONS`.
+      representative: for "int8", a callable returning an iterable of
+        ``{input name: array}`` (the calibration inputs).
 
     Raises:
-      ValueError: an unknown precision.
+      ValueError: an unknown precision, or "int8" without ``representative``.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
+    if precision == "int8" and representative is None:
+        raise ValueError("precision 'int8' needs representative inputs")
     specs = [tf.TensorSpec([None, *tensor.shape[1:]], tf.float32, name=tensor.name)
              for tensor in model.inputs]
     call = tf.function(lambda *inputs: model(list(inputs) if len(inputs) > 1 else inputs[0]))
@@ -50,7 +57,10 @@ def to_tflite(model, signature, output, precision="float32"):
         saved = os.path.join(folder, "model")
         tf.saved_model.save(module, saved, signatures={signature: signed})
         converter = tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature])
-        if precision == "float16":
+        if precision != "float32":
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if precision == "float16":
             converter.target_spec.supported_types = [tf.float16]
+        if precision == "int8":
+            converter.representative_dataset = representative
         return converter.convert()

@@ -1,0 +1,111 @@
+"""LiteRT files at every precision against TensorFlow, on the bundled pair and the
+held-out shared pairs (``configs/experiments/tflite_precision.yaml``).
+
+For each method with LiteRT networks (``registry.names(litert=True)``) and each precision
+of :data:`arbitrary_nst.lite.convert.PRECISIONS`, the shipped networks are converted
+(int8: calibrated on 128 px crops of the bundled photo with the bundled painting's
+condition), then every pair is rendered at ``size`` px (the working size: one network
+pass) through the method's own code with those files, and compared with the TensorFlow
+render: mean and largest absolute difference per pixel and channel ([0, 1] scale) and
+the files' size (times: ``benchmark_startup.py``).
+
+Writes experiments/results/tflite_precision.md.
+Usage: python experiments/tflite_precision.py [--set size=256]
+"""
+
+import dataclasses
+import os
+import tempfile
+
+import numpy as np
+from absl import app
+from common import PAIRS, asset, load_settings, write_report
+
+import arbitrary_nst as nst
+from arbitrary_nst import registry
+from arbitrary_nst.io import image_io
+from arbitrary_nst.lite.convert import PRECISIONS, to_tflite
+from arbitrary_nst.lite.runtime import LiteModel
+from arbitrary_nst.methods.regions import Region
+from arbitrary_nst.schema import list_setting, setting
+
+CALIBRATION_SIZE = 512
+"""The bundled photo's size for the int8 calibration crops (128 px, 96 px apart)."""
+
+
+@dataclasses.dataclass
+class Settings:
+    """configs/experiments/tflite_precision.yaml."""
+    size: int = setting(512, low=64)
+    precisions: list[str] = list_setting(PRECISIONS)
+    builtin_style: int = setting(7, low=0)
+
+
+def calibration(method, network, content, style):
+    """``{file: callable}`` of int8 calibration inputs for each of ``method``'s files."""
+    crops = [content[y:y + 128, x:x + 128][None]
+             for y in range(0, content.shape[0] - 127, 96)
+             for x in range(0, content.shape[1] - 127, 96)]
+    condition = method.condition(style)
+    inputs = {}
+    for name, (model, _, _) in method.lite_models(network).items():
+        names = [tensor.name for tensor in model.inputs]
+        if len(names) == 1:  # a style predictor: 256 px squares
+            squares = [image_io.resize(crop[0], 256, 256)[None] for crop in crops]
+            inputs[name] = lambda n=names[0], s=squares: ({n: x} for x in s)
+        else:
+            inputs[name] = lambda n=names, c=crops, v=np.asarray(condition): (
+                {n[0]: x, n[1]: v} for x in c)
+    return inputs
+
+
+def main(argv):
+    del argv
+    settings = load_settings(Settings, "tflite_precision")
+    bundled = (os.path.join(nst.SAMPLES_DIR, "brandenburg_gate.jpg"),
+               os.path.join(nst.SAMPLES_DIR, "starry_night.jpg"))
+    pairs = [bundled] + [(asset(c), asset(s)) for c, s in PAIRS]
+    lines = ["# LiteRT precisions against TensorFlow", "",
+             f"Renders at {settings.size} px (one network pass) of the bundled pair and the "
+             f"{len(PAIRS)} held-out shared pairs; differences per pixel and channel on the "
+             "[0, 1] scale (1/255 = 0.0039), against the TensorFlow render.", "",
+             "| method | precision | files KiB | mean diff | max diff |",
+             "|---|---|---|---|---|"]
+    for name in registry.names(litert=True):
+        spec = registry.get(name)
+        implementation = registry.implementation(name)
+        reference = implementation.load(spec, spec.settings(runtime="tf"))
+        network = reference.network
+        photos = [image_io.resize_longest(nst.load_image(c), settings.size) for c, _ in pairs]
+        styles = ([nst.load_image(s) for _, s in pairs] if spec.style_images
+                  else [settings.builtin_style] * len(pairs))
+        regions = [Region(None, (1.0,))]
+        expected = [reference.stylize(p, [s], regions) for p, s in zip(photos, styles)]
+        calibrate = calibration(reference, network,
+                                nst.load_image(bundled[0], size=CALIBRATION_SIZE), styles[0])
+        for precision in settings.precisions:
+
+            with tempfile.TemporaryDirectory() as folder:
+                models = {}
+                for file, (model, signature, output) in implementation.lite_models(
+                        network).items():
+                    path = os.path.join(folder, f"{file}.tflite")
+                    with open(path, "wb") as f:
+                        f.write(to_tflite(model, signature, output, precision,
+                                          calibrate[file]))
+                    models[file] = LiteModel(path)
+                size = sum(os.path.getsize(m.path) for m in models.values()) / 1024
+                lite = implementation(spec, reference.settings,
+                                      implementation.lite_network(models), "litert")
+                differences = []
+                for photo, style, target in zip(photos, styles, expected):
+                    output = lite.stylize(photo, [style], regions)
+                    differences.append(np.abs(np.clip(output, 0, 1) - np.clip(target, 0, 1)))
+            lines.append(f"| {name} | {precision} | {size:,.0f} | "
+                         f"{np.mean([d.mean() for d in differences]):.5f} | "
+                         f"{max(d.max() for d in differences):.4f} |")
+    write_report("tflite_precision.md", lines)
+
+
+if __name__ == "__main__":
+    app.run(main)
