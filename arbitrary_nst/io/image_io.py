@@ -11,7 +11,6 @@ rename, so a failed or interrupted save never leaves a half-written image at the
 
 import os
 
-import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -167,6 +166,7 @@ def upsample(image, size, add_to=None, rows=256):
     full-size temporaries. With ``add_to`` (an ``(H, W, 3)`` float32 array) the result is
     added into it in place and it is returned; otherwise a new array. Not clipped.
     """
+    import cv2  # here: a render at the working size needs no OpenCV (0.16 s to import)
     height, width = size
     small = np.ascontiguousarray(image, np.float32)
     output = np.zeros((height, width, small.shape[-1]), np.float32) if add_to is None else add_to
@@ -186,6 +186,7 @@ def shrink(image, size):
     """``image`` ``(H, W, C)`` (C = 1 to 4) shrunk to ``size`` ``(h, w)`` by area
     averaging (OpenCV's ``INTER_AREA``: antialiased, no full-size temporaries). Returns
     float32 ``(h, w, C)``."""
+    import cv2
     height, width = size
     return cv2.resize(np.ascontiguousarray(image, np.float32), (width, height),
                       interpolation=cv2.INTER_AREA).reshape(height, width, image.shape[-1])

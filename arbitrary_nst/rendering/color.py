@@ -13,7 +13,6 @@
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
 
-import cv2
 import numpy as np
 
 from arbitrary_nst.io import image_io
@@ -70,6 +69,8 @@ def reinhard(photo, reference):
     the mean and standard deviation of ``reference``'s (CIELAB here, OpenCV's conversion,
     for their decorrelated lab). Global: one shift and scale for the whole image.
     Returns float32 ``(H, W, 3)`` in [0, 1]."""
+    import cv2  # here: the rest of the module needs no OpenCV
+
     def lab(image):
         return cv2.cvtColor(np.ascontiguousarray(image, np.float32), cv2.COLOR_RGB2Lab)
 
