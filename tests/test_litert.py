@@ -174,3 +174,21 @@ def test_exported_tflite_files_run_with_litert_alone_as_the_readme_shows(tmp_pat
     assert outputs["float32"].shape == (384, 512, 3)
     assert np.abs(outputs["float32"] - content).mean() > 0.05  # stylized, not the photo
     assert np.abs(outputs["float16"] - outputs["float32"]).mean() <= MEAN_TOLERANCE
+
+
+def test_batch_and_video_render_in_litert_without_tensorflow(tmp_path, images):
+    arbitrary_nst.stylize(images[0], [images[1]], runtime="litert")  # converted beforehand
+    clip = os.path.join(os.path.dirname(__file__), "data", "assets", "video",
+                        "pedestrians.mp4")
+    for command in (["batch", "--content", CONTENT_PATH, STYLE_PATH, "--style", STYLE_PATH,
+                     "--size", "64", "--output", str(tmp_path / "batch")],
+                    ["video", "--content", clip, "--style", STYLE_PATH, "--size", "64",
+                     "--output", str(tmp_path / "frames")]):
+        result = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, *command,
+                                 "--noprogress"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert len(os.listdir(tmp_path / "batch")) == 2
+    frames = sorted(os.listdir(tmp_path / "frames"))
+    assert len(frames) == 60
+    first = image_io.load_image(tmp_path / "frames" / frames[0])
+    assert first.shape[1] == 64 and first.std() > 0.05
