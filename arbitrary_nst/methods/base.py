@@ -207,11 +207,17 @@ def lite_network_of(method, spec, checkpoint=None):
     paths = lite_store.model_paths(spec.name, names, version)
 
     def convert():
-        from arbitrary_nst import quiet
+        from arbitrary_nst import progress, quiet
         from arbitrary_nst.lite.convert import to_tflite
-        models = method.lite_models(method.network_of(spec, checkpoint))
-        with quiet.quieted():  # the converter's C++ log lines
-            return {name: to_tflite(*models[name]) for name in names}
+        converted = {}
+        with progress.progress_bar(len(names), f"converting {spec.name} for LiteRT (once)",
+                                   unit="network") as bar:
+            models = method.lite_models(method.network_of(spec, checkpoint))
+            for name in names:
+                with quiet.quieted():  # the converter's C++ log lines
+                    converted[name] = to_tflite(*models[name])
+                bar.update()
+        return converted
 
     lite_store.ensure(paths, convert)
     return method.lite_network({name: LiteModel(path) for name, path in paths.items()})
