@@ -15,8 +15,8 @@ MULTIPLE = 4
 def transformer_file(transformer):
     """``(Keras model, signature, output)`` of a Keras CIN ``transformer`` for
     :func:`arbitrary_nst.lite.convert.to_tflite`: its upsampling layers as
-    ``tf.image.resize`` (which LiteRT has at any size; Keras' UpSampling2D loses the
-    static channels the converter needs)."""
+    :class:`~arbitrary_nst.networks.layers.Upsampling` "nearest" (depth_to_space, with
+    static shapes; Keras' UpSampling2D loses the static channels the converter needs)."""
     from arbitrary_nst.networks import layers
     return layers.with_upsampling(transformer, "nearest"), STYLIZE, STYLIZED
 

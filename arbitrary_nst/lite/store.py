@@ -14,7 +14,7 @@ import os
 
 from arbitrary_nst.io.atomic import write_atomically
 
-FORMAT = "tflite-float32-1"
+FORMAT = "tflite-float32-2"
 """What the conversion writes; part of every file's version (change it when the
 conversion changes)."""
 

@@ -21,6 +21,11 @@ def expect_many_calls():
     _EAGER_FIRST[0] = False
 
 
+def many_calls_expected():
+    """Whether :func:`expect_many_calls` was called in this process."""
+    return not _EAGER_FIRST[0]
+
+
 def traced_after_first_call(input_signature):
     """Decorates a method; later calls go through ``tf.function(method, input_signature)``
     made once per instance."""
