@@ -47,7 +47,9 @@ def test_any_size_and_regions(content64):
     mask[:, :30] = 1.0
     masked = control.stylize(odd, [3], method="multistyle", mask=mask)
     np.testing.assert_allclose(masked[:, 31:], odd[:, 31:], atol=1e-6)
-    np.testing.assert_allclose(masked[:, :29], out[:, :29], atol=1e-6)
+    # 1e-4: in LiteRT the first call runs the builtin kernels, later ones XNNPACK's
+    # (measured: up to 4e-5 apart)
+    np.testing.assert_allclose(masked[:, :29], out[:, :29], atol=1e-4)
 
 
 def test_controls_that_do_not_apply_are_refused(content64, style64):

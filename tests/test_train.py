@@ -91,7 +91,9 @@ def test_mirrored_over_two_cpus_matches_one_device(tiny_config_path):
     # Same global batch of 2, split 1 + 1 over the replicas: the same losses step by step
     # (the gradients are summed across replicas, so the updates agree too).
     assert len(result["mirrored"]) == 4
-    np.testing.assert_allclose(result["mirrored"], result["default"], rtol=1e-4)
+    # rtol 1e-3: the float sums of the two replicas drift apart step by step (3e-4 at step
+    # 4 seen on a loaded 2-core machine); a wrong aggregation is off by far more (2x)
+    np.testing.assert_allclose(result["mirrored"], result["default"], rtol=1e-3)
 
 
 def test_sigkill_then_resume_continues_exactly(tiny_config_path):
