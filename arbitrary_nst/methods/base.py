@@ -32,7 +32,7 @@ import numpy as np
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.lite import store as lite_store
-from arbitrary_nst.methods.settings import check_tiling
+from arbitrary_nst.methods import settings as method_settings
 
 
 class imported:
@@ -171,14 +171,9 @@ class FeedForward(Method):
 
     def tiles(self, content):
         """``(tile_size, overlap)`` if ``content`` ``(H, W, 3)`` is to be rendered in
-        tiles (its long side is over the tile size), else None."""
-        tile_size = self.settings.tile_size
-        tile_size = self.spec.tile_size if tile_size is None else tile_size
-        if not tile_size:
-            return None
-        check_tiling(tile_size, self.settings.tile_overlap)
-        return ((tile_size, self.settings.tile_overlap)
-                if max(content.shape[:2]) > tile_size else None)
+        tiles (its long side is over the tile size), else None
+        (:func:`arbitrary_nst.methods.settings.tiles`)."""
+        return method_settings.tiles(self.spec, self.settings, content.shape)
 
 
 @functools.lru_cache(maxsize=4)

@@ -103,6 +103,22 @@ class FeedForwardSettings:
             check_tiling(self.tile_size, self.tile_overlap)
 
 
+def tiles(spec, settings, shape):
+    """``(tile_size, overlap)`` if an image of ``shape`` ``(H, W, ...)`` is rendered in
+    tiles by the method of ``spec`` with ``settings`` (:class:`FeedForwardSettings`: its
+    long side is over the tile size, ``settings.tile_size`` or the registry entry's),
+    else None.
+
+    Raises:
+      UsageError: a tile size and overlap that do not fit (:func:`check_tiling`).
+    """
+    tile_size = spec.tile_size if settings.tile_size is None else settings.tile_size
+    if not tile_size:
+        return None
+    check_tiling(tile_size, settings.tile_overlap)
+    return (tile_size, settings.tile_overlap) if max(shape[:2]) > tile_size else None
+
+
 def build(settings_type, method, options):
     """``settings_type(**options)``, validated.
 

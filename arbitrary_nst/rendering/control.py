@@ -160,10 +160,9 @@ def _job_runtime(spec, settings, shape, working, detail):
     tiles): one runtime loads once and encodes each style once. Else unchanged."""
     if getattr(settings, "runtime", None) != "auto":
         return settings
-    tile_size = spec.tile_size if settings.tile_size is None else settings.tile_size
     detail_pass = max(multiscale.network_size(shape, working)) < max(shape[:2])
     if ((detail_pass and detail == "network" and settings.upsampling is None)
-            or (tile_size and max(shape[:2]) > tile_size)):
+            or method_settings.tiles(spec, settings, shape) is not None):
         return dataclasses.replace(settings, runtime="tf")
     return settings
 
