@@ -27,9 +27,13 @@ MATTING_EPSILON = 1e-7
 EXACT_MAX_PIXELS = 384 * 288
 """Largest image the exact solve runs on at full size: 8 s and a peak RSS of 1.5 GB
 here (512x384: 33 s, 2.3 GB)."""
-GUIDED_RADIUS = 35
-"""The guided filter's window radius at a 1024 px long side (the reference's fast
-setting); scaled with the image's long side."""
+GUIDED_RADIUS = 50
+"""The guided filter's window radius at a 512 px long side, scaled with the image's long
+side. Chosen by measurement (experiments/photo_transfer.py's radius sweep on the held-out
+pairs): 17 px left the decoders' blotches on flat regions (lawns, water), 35 px (the
+reference's setting) faint ones, 50 px none seen, for the most colour taken from the
+reference within the issue's aim (0.75x Reinhard's remaining distance; 60 px: 0.80x)."""
+GUIDED_REFERENCE_SIDE = 512
 GUIDED_EPSILON = 1e-3
 METHODS = ("exact", "fast", "none")
 
@@ -44,12 +48,12 @@ def smooth(stylized, photo, method):
     return stylized
 
 
-def fast(stylized, photo, radius=None, epsilon=GUIDED_EPSILON):
+def fast(stylized, photo, radius=GUIDED_RADIUS, epsilon=GUIDED_EPSILON):
     """The guided filter of ``stylized`` (each channel) with the colour guide ``photo``
-    (same size); ``radius`` default :data:`GUIDED_RADIUS` scaled to the long side."""
+    (same size); ``radius``: the window radius in px at a :data:`GUIDED_REFERENCE_SIDE`
+    long side, scaled to the image's."""
     height, width = photo.shape[:2]
-    if radius is None:
-        radius = max(1, int(round(GUIDED_RADIUS * max(height, width) / 1024)))
+    radius = max(1, int(round(radius * max(height, width) / GUIDED_REFERENCE_SIDE)))
     size = (2 * radius + 1, 2 * radius + 1)
 
     def box(image):
