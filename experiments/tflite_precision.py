@@ -42,20 +42,29 @@ class Settings:
 
 
 def calibration(method, network, content, style):
-    """``{file: callable}`` of int8 calibration inputs for each of ``method``'s files."""
+    """``{file: callable}`` of int8 calibration inputs for each of ``method``'s files:
+    128 px crops of ``content`` with ``style``'s condition (CIN transformers), 256 px
+    squares (a style predictor), or the crops with ``style``'s relu4_1 statistics, one
+    region of ones and alpha 1 (AdaIN's files)."""
     crops = [content[y:y + 128, x:x + 128][None]
              for y in range(0, content.shape[0] - 127, 96)
              for x in range(0, content.shape[1] - 127, 96)]
-    condition = method.condition(style)
     inputs = {}
     for name, (model, _, _) in method.lite_models(network).items():
         names = [tensor.name for tensor in model.inputs]
-        if len(names) == 1:  # a style predictor: 256 px squares
+        if len(names) == 1 and hasattr(method, "condition"):  # a style predictor
             squares = [image_io.resize(crop[0], 256, 256)[None] for crop in crops]
             inputs[name] = lambda n=names[0], s=squares: ({n: x} for x in s)
-        else:
-            inputs[name] = lambda n=names, c=crops, v=np.asarray(condition): (
+        elif len(names) == 1:
+            inputs[name] = lambda n=names[0], c=crops: ({n: x} for x in c)
+        elif hasattr(method, "condition"):
+            inputs[name] = lambda n=names, c=crops, v=np.asarray(method.condition(style)): (
                 {n[0]: x, n[1]: v} for x in c)
+        else:
+            mean, std = (np.asarray(s) for s in network.style_statistics(style[None]))
+            fixed = {"style_mean": mean, "style_std": std, "alphas": np.ones(1, np.float32),
+                     "masks": np.ones((1, 128, 128), np.float32)}
+            inputs[name] = lambda c=crops, f=fixed: ({"content": x, **f} for x in c)
     return inputs
 
 

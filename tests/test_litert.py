@@ -94,13 +94,13 @@ def test_weights_version_follows_the_bytes(tmp_path):
 
 
 def test_runtime_choice():
-    arbitrary, adain = registry.get("arbitrary"), registry.get("adain")
+    arbitrary, wct = registry.get("arbitrary"), registry.get("wct")
     assert lite_runtime.choose(arbitrary, "auto") == "litert"
     assert lite_runtime.choose(arbitrary, "tf") == "tf"
     assert lite_runtime.choose(arbitrary, "auto", "bicubic") == "tf"
-    assert lite_runtime.choose(adain, "auto") == "tf"
-    with pytest.raises(UsageError, match="method 'adain' has no LiteRT networks"):
-        lite_runtime.choose(adain, "litert")
+    assert lite_runtime.choose(wct, "auto") == "tf"
+    with pytest.raises(UsageError, match="method 'wct' has no LiteRT networks"):
+        lite_runtime.choose(wct, "litert")
     assert lite_runtime.choose(arbitrary, "litert", "bilinear") == "tf"
 
 
@@ -115,12 +115,12 @@ def test_without_litert_installed_auto_falls_back(monkeypatch):
 
 def test_litert_flag_errors_are_one_line_before_anything_runs(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "arbitrary_nst.cli", "stylize", "--method", "adain",
+        [sys.executable, "-m", "arbitrary_nst.cli", "stylize", "--method", "wct",
          "--runtime", "litert", "--content", CONTENT_PATH, "--style", STYLE_PATH,
          "--output", str(tmp_path / "out.png")], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "arbitrary-nst: error: --runtime litert: method 'adain' has no LiteRT networks; "
+        "arbitrary-nst: error: --runtime litert: method 'wct' has no LiteRT networks; "
         "use --runtime tf or auto"]
     assert not os.listdir(tmp_path)
 
@@ -131,11 +131,15 @@ NO_TENSORFLOW = (NO_TENSORFLOW_PREFIX
                  + "from arbitrary_nst.cli import run; sys.argv[0] = 'arbitrary-nst'; run()")
 
 
-def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images):
+@pytest.mark.parametrize("method", LITE_METHODS)
+def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images, method):
+    style = STYLE_PATH if registry.get(method).style_images else 3
     # converted beforehand (the conversion itself needs TensorFlow)
-    arbitrary_nst.stylize(images[0], [images[1]], runtime="litert")
+    arbitrary_nst.stylize(images[0], [images[1] if style == STYLE_PATH else style],
+                          method=method, runtime="litert")
     lite, reference = tmp_path / "lite.png", tmp_path / "tf.png"
-    common = ["stylize", "--content", CONTENT_PATH, "--style", STYLE_PATH, "--size", "128"]
+    common = ["stylize", "--method", method, "--content", CONTENT_PATH, "--style", str(style),
+              "--size", "128"]
     result = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, *common, "--output",
                              str(lite)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

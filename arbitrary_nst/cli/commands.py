@@ -12,7 +12,6 @@ from arbitrary_nst import registry
 from arbitrary_nst.cli.parser import settings_options
 from arbitrary_nst.errors import NSTError, UsageError
 from arbitrary_nst.io import files
-from arbitrary_nst.lite import runtime as lite_runtime
 
 
 def stylize_command(args):
@@ -77,8 +76,9 @@ def batch_command(args):
     contents = files.expand_inputs(args.content, "--content")
     styles = (files.expand_inputs(args.style, "--style")
               if registry.get(args.method).style_images else args.style)
-    if getattr(args, "runtime", None) == "auto" and len(contents) * len(styles) > (
-            lite_runtime.BATCH_CROSSOVER):
+    if (getattr(args, "runtime", None) == "auto" and registry.get(args.method).litert
+            and len(contents) * len(styles)
+            > registry.implementation(args.method).lite_network.BATCH_CROSSOVER):
         args.runtime = "tf"  # long batches: TensorFlow's faster renders repay its start-up
     render = renderer(args, load_styles=False)
     result = batch.run_batch(contents, styles, args.output,

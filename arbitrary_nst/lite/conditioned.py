@@ -6,6 +6,8 @@ Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; condition vectors ``(N or 1, 
 
 import numpy as np
 
+from arbitrary_nst.lite.runtime import BATCH_CROSSOVER
+
 TRANSFORMER, STYLIZE, STYLIZED = "transformer", "stylize", "stylized"
 """The transformer's file name, its signature's name and its output's name."""
 MULTIPLE = 4
@@ -32,6 +34,8 @@ class LiteConditionedTransformer:
       condition: the name of its vector input (set by subclasses).
     """
     FILES = (TRANSFORMER,)
+    XNNPACK_FIRST_CALL = False
+    BATCH_CROSSOVER = BATCH_CROSSOVER
     condition = None
 
     def __init__(self, models):

@@ -1,5 +1,5 @@
-"""Keras models to ``.tflite`` (TensorFlow's converter), with a named signature and any
-input height and width.
+"""Keras models (or TensorFlow functions, :class:`Function`) to ``.tflite`` (TensorFlow's
+converter), with a named signature and any input height and width.
 
 The model's weights are frozen into constants first (the converter keeps Keras 3
 variables as uninitialised resource variables otherwise, and the file computes NaN),
@@ -7,6 +7,7 @@ then the frozen function is saved as a SavedModel signature and converted from t
 so the file's signature has the model's input names and the given output name.
 """
 
+import dataclasses
 import os
 import tempfile
 
@@ -23,12 +24,26 @@ quantized on the fly; int8: weights and activations int8, calibrated on
 (experiments/results/tflite_precision.md)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Function:
+    """A TensorFlow computation to convert like a Keras model: ``call(inputs)`` (a list
+    of tensors, or one tensor for one input) returns one tensor; ``inputs`` are named
+    ``tf.TensorSpec`` s (the first dimension, the batch, is made dynamic like a Keras
+    model's)."""
+    call: object
+    inputs: tuple
+
+    def __call__(self, inputs):
+        return self.call(inputs)
+
+
 def to_tflite(model, signature, output, precision="float32", representative=None):
-    """The ``.tflite`` bytes of the Keras ``model``.
+    """The ``.tflite`` bytes of the Keras ``model`` (or :class:`Function`).
 
     Args:
-      model: a Keras model whose inputs are NHWC images or vectors; batch, height and
-        width stay dynamic (set at run time with the interpreter's input resizing).
+      model: a Keras model (or :class:`Function`) whose inputs are NHWC images or
+        vectors; batch, height and width stay dynamic (set at run time with the
+        interpreter's input resizing); the variables it reads are frozen in.
       signature: the signature's name (e.g. "stylize").
       output: the name of its one output (e.g. "stylized").
       precision: one of :data:`PRECISIONS`.

