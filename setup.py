@@ -1,5 +1,6 @@
-"""Install with ``pip install -e .`` (``.[test]`` adds the test tools, ``.[experiments]``
-the plotting library of the experiment scripts' curves)."""
+"""Install with ``pip install -e .`` (``.[test]`` adds the test tools, ``.[beam]`` Apache
+Beam for ``stylize-dataset``, ``.[experiments]`` the plotting library of the experiment
+scripts' curves)."""
 
 from setuptools import find_packages, setup
 
@@ -45,9 +46,12 @@ setup(
         # ipywidgets: the live blending panel (arbitrary_nst.blend_panel) is tested too.
         # jax + optax: the JAX port of the AdaIN training is checked against the model.
         # pytest-xdist: the suite runs in two worker processes (pytest.ini), one per core.
+        # apache-beam: stylize-dataset's pipeline is tested on Beam's DirectRunner.
         "test": ["pytest>=8.0", "pytest-xdist==3.8.0", "nbclient==0.11.0", "nbformat==5.11.1",
                  "ipykernel==7.4.0", "hypothesis==6.155.2", "ipywidgets==8.1.9", "jax==0.10.2",
-                 "optax==0.2.8"],
+                 "optax==0.2.8", "apache-beam==2.77.0"],
+        # stylize-dataset: whole datasets on Apache Beam (DirectRunner, Dataflow, Flink, ...).
+        "beam": ["apache-beam==2.77.0"],
         # experiments/train_adain_jax.py: the AdaIN training on GPU machines that have JAX
         # but no TensorFlow (on a GPU, install jax's CUDA build as jax's docs say).
         "jax": ["jax==0.10.2", "optax==0.2.8"],

@@ -166,6 +166,9 @@ METHODS = {spec.name: spec for spec in (
 DEFAULT_METHOD = "arbitrary"
 """The fastest shipped model that takes any style image (experiments/README.md compares
 them)."""
+DATASET_METHOD = "adain"
+"""What ``stylize-dataset`` renders with by default: Stylized-ImageNet's method (Geirhos et
+al. 2019)."""
 DEFAULT_TRAINING = "adain"
 """``model.type`` of a config that names none."""
 

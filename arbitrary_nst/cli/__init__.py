@@ -46,7 +46,12 @@ def configure_output(verbose):
 
 def parse(argv):
     """absl's ``flags_parser``: the parsed namespace; argument errors exit 2."""
-    args = build_parser().parse_args(argv[1:])
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv[1:])
+    if args.command == "stylize-dataset":
+        args.beam_options = unknown  # Apache Beam's own pipeline options, passed through
+    elif unknown:
+        parser.error("unrecognized arguments: " + " ".join(unknown))
     flags.FLAGS.mark_as_parsed()  # absl's own flags are not offered; app.run wants them parsed
     try:
         if args.command in ("stylize", "video", "batch"):

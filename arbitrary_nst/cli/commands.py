@@ -3,6 +3,7 @@ the library (TensorFlow is loaded by then). Bad input found while running is an
 :class:`~arbitrary_nst.errors.NSTError` (one line, exit status 1)."""
 
 import dataclasses
+import io
 import json
 import os
 import sys
@@ -199,7 +200,51 @@ def train_command(args):
           f"--logdir {folder})")
 
 
-RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command,
+def stylize_dataset_command(args):
+    """Runs ``arbitrary-nst stylize-dataset``: a whole dataset on Apache Beam; exit status
+    1 when an input failed (listed in the dead-letter report)."""
+    try:
+        from apache_beam.options.pipeline_options import PipelineOptions
+
+        from arbitrary_nst.datasets import layout, pipeline
+    except ImportError:
+        raise UsageError('stylize-dataset needs Apache Beam: pip install -e ".[beam]"') from None
+    start = time.perf_counter()
+    images = layout.find_images(args.content, "--content")
+    styles = layout.find_images(args.style, "--style")
+    if not 1 <= args.styles_per_image <= len(styles):
+        raise UsageError(f"--styles_per_image {args.styles_per_image}: expected 1 to the "
+                         f"number of styles ({len(styles)})")
+    job = pipeline.Job(tuple(images), tuple(styles), args.output.rstrip("/"), args.method,
+                       args.alpha, args.size, args.styles_per_image, args.seed,
+                       "." + args.format if args.format else None, args.quality,
+                       args.runtime)
+    for key, _ in images:
+        job.outputs(key)  # an output format that cannot be written: said before anything runs
+    options = list(args.beam_options)
+    if not args.verbose:  # Beam's own lines (workers starting, channels closing) hidden
+        import logging
+        logging.getLogger("apache_beam").setLevel(logging.ERROR)
+        options.append("--default_sdk_harness_log_level=ERROR")
+    if not any(option.startswith("--runner") for option in options):
+        options += ["--direct_running_mode=multi_processing",
+                    f"--direct_num_workers={os.cpu_count()}"]
+    from arbitrary_nst import stylize
+    from arbitrary_nst.io import image_io
+    # Loads (and for LiteRT converts, once) the networks here, before the workers start.
+    probe = image_io.decode_image(io.BytesIO(layout.read(styles[0][1])), styles[0][1], size=32)
+    stylize(probe, [probe], method=args.method, runtime=args.runtime)
+    dead_letter = args.dead_letter or args.output.rstrip("/") + ".failed.jsonl"
+    counts = pipeline.run(job, dead_letter, PipelineOptions(options))
+    print(f"stylize-dataset: {len(images)} images x {args.styles_per_image} style(s): wrote "
+          f"{counts['written']}, skipped {counts['skipped']} (already there), failed "
+          f"{counts['failed']} (listed in {dead_letter}) in "
+          f"{time.perf_counter() - start:.1f} s")
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
+RUNNERS = {"stylize-dataset": stylize_dataset_command, "stylize": stylize_command, "batch": batch_command, "video": video_command,
            "evaluate": evaluate_command, "evaluate-video": evaluate_video_command,
            "make-shards": make_shards_command, "export": export_command, "train": train_command}
 

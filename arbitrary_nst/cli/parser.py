@@ -29,6 +29,7 @@ COMMANDS = {
     "train": "train (or resume) a feed-forward model from a YAML experiment config",
     "export": "write a model as a TF Hub-style SavedModel or as LiteRT (.tflite) files",
     "make-shards": "pack a folder of training images into TFRecord shards",
+    "stylize-dataset": "stylize a whole dataset (a folder tree, globs) on Apache Beam",
 }
 
 
@@ -275,6 +276,46 @@ def build_parser():
     group.add_argument("--max_shard_mib", type=int, metavar="MIB", default=32,
                        help="size cap of a shard in MiB of image bytes")
     add_common(shards)
+    dataset = command("stylize-dataset", "--content FOLDER --style PATH [PATH ...] --output "
+                      "FOLDER [Beam pipeline options]")
+    dataset.epilog = ("Flags not listed here are Apache Beam's pipeline options, passed as "
+                      "they are (--runner, --direct_num_workers, Dataflow / Flink / Spark "
+                      "options); without --runner: the DirectRunner in multi-processing "
+                      "mode, one worker per CPU.")
+    group = dataset.add_argument_group("input")
+    group.add_argument("--content", required=True, action="extend", nargs="+", metavar="PATH",
+                       help="images: folders (their trees, class sub-folders kept), glob "
+                            "patterns or files, on any filesystem Beam reads")
+    group.add_argument("--style", required=True, action="extend", nargs="+", metavar="PATH",
+                       help="paintings: folders, glob patterns or files")
+    group = dataset.add_argument_group("output")
+    group.add_argument("--output", required=True, metavar="FOLDER",
+                       help="the stylized tree (outputs that exist are skipped)")
+    group.add_argument("--format", choices=("jpg", "png", "webp"), metavar="EXT",
+                       help="jpg, png or webp (default: each input's own)")
+    group.add_argument("--quality", type=int, default=95, metavar="Q",
+                       help="JPEG / WebP quality, 1-100")
+    group.add_argument("--dead_letter", metavar="JSONL",
+                       help="report of the inputs that failed (default: OUTPUT.failed.jsonl)")
+    group = dataset.add_argument_group("stylization")
+    trained = tuple(name for name in registry.names(feedforward=True, style_images=True)
+                    if registry.get(name).training is not None)
+    group.add_argument("--method", default=registry.DATASET_METHOD, choices=trained,
+                       help="a trained feed-forward method (the default is "
+                            "Stylized-ImageNet's)")
+    group.add_argument("--alpha", type=float, metavar="X",
+                       help="1 = full style (Stylized-ImageNet), 0 = the photo")
+    group.add_argument("--size", type=int, metavar="N",
+                       help="long side of the outputs, px (default: each image's own)")
+    group.add_argument("--styles_per_image", type=int, default=1, metavar="N",
+                       help="styles per image (random, distinct); above 1 each output's "
+                            "name ends in -stylized-STYLE")
+    group.add_argument("--seed", type=int, default=0,
+                       help="seeds which styles each image gets (a pure function of the "
+                            "seed and the image's path)")
+    group.add_argument("--runtime", default="auto", choices=lite_runtime.RUNTIMES,
+                       help="where the network runs (see stylize --help)")
+    add_common(dataset)
     return parser
 
 

@@ -9,6 +9,7 @@ message naming the file. Writes are atomic: a temporary file in the target folde
 rename, so a failed or interrupted save never leaves a half-written image at the path.
 """
 
+import io
 import os
 
 import numpy as np
@@ -115,10 +116,20 @@ def save_image(path, image):
         array = array[0]
     if array.ndim != 3 or array.shape[-1] != 3:
         raise ImageError(f"{path}: expected an (H, W, 3) image to save, got shape {array.shape}")
-    pixels = to_uint8(array)
-    options = {"quality": 95} if SAVE_FORMATS[extension] in ("JPEG", "WEBP") else {}
-    write_atomically(path, lambda f: Image.fromarray(pixels).save(
-        f, format=SAVE_FORMATS[extension], **options))
+    data = encode_image(array, extension)
+    write_atomically(path, lambda f: f.write(data))
+
+
+def encode_image(image, extension, quality=95):
+    """The bytes of ``image`` (float ``(H, W, 3)`` in [0, 1], clipped) in the format of
+    ``extension`` (".png", ".jpg", ... as :func:`save_image` takes; any case);
+    ``quality`` (1-100) for JPEG and WebP."""
+    image_format = SAVE_FORMATS[extension.lower()]
+    options = {"quality": quality} if image_format in ("JPEG", "WEBP") else {}
+    buffer = io.BytesIO()
+    Image.fromarray(to_uint8(np.asarray(image, np.float32))).save(
+        buffer, format=image_format, **options)
+    return buffer.getvalue()
 
 
 def to_uint8(image, rows=256):
