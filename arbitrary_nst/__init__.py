@@ -7,6 +7,8 @@ Images are float32 NHWC (or HWC) RGB arrays in [0, 1]. The main entry points:
 * :func:`arbitrary_nst.make_grid` -- rows of images (such as that grid) as one picture;
 * :func:`arbitrary_nst.load_image` / :func:`arbitrary_nst.save_image`;
 * :func:`arbitrary_nst.evaluate_pair` -- content and style losses in a fixed VGG16 space;
+* :class:`arbitrary_nst.StyleAugmentation` -- random styles as a Keras / tf.data
+  augmentation (:mod:`arbitrary_nst.datasets.augmentation`);
 * :data:`arbitrary_nst.METHODS` -- every method's registry entry (names, controls,
   settings: :mod:`arbitrary_nst.registry`), and the settings types
   :class:`arbitrary_nst.GatysSettings`, :class:`arbitrary_nst.FeedForwardSettings`.
@@ -48,7 +50,8 @@ _PUBLIC = {"stylize": "rendering.control", "interpolation_grid": "rendering.cont
            "save_image": "io.image_io", "evaluate_pair": "evaluation.metrics",
            "NSTError": "errors", "METHODS": "registry",
            "GatysSettings": "methods.gatys.settings",
-           "FeedForwardSettings": "methods.settings"}
+           "FeedForwardSettings": "methods.settings",
+           "StyleAugmentation": "datasets.augmentation"}
 
 _MOVED = {"image_io": "io.image_io", "control": "rendering.control",
           "metrics": "evaluation.metrics", "config": "training.config", "train": "training.train"}
