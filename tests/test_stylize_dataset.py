@@ -108,3 +108,20 @@ def test_the_command_in_multiprocessing_mode_names_styles_and_fails_with_status_
     assert len(names) == 6 and all("-stylized-" in n and n.endswith(".png") for n in names)
     style_names = {os.path.splitext(n)[0] for n in os.listdir(STYLES)}
     assert {n.split("-stylized-")[1][:-4] for n in names} <= style_names
+
+
+def test_the_stylized_imagenet_recipe_sets_flags_that_the_command_line_overrides(tmp_path):
+    import argparse
+
+    from arbitrary_nst.datasets.recipe import apply_recipe
+    from arbitrary_nst.schema import ConfigError
+    recipe = os.path.join(os.path.dirname(__file__), "..", "configs", "stylized_imagenet.yaml")
+    args = argparse.Namespace(method="wct", alpha=None, size=None, styles_per_image=3, seed=9,
+                              format=None, quality=95, runtime="auto")
+    apply_recipe(args, recipe, explicit={"seed"})
+    assert (args.method, args.alpha, args.styles_per_image, args.seed, args.format) == (
+        "adain", 1.0, 1, 9, "jpg")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("styles_per_image: 0\n")
+    with pytest.raises(ConfigError, match="styles_per_image"):
+        apply_recipe(args, str(bad), explicit=set())

@@ -50,6 +50,7 @@ def parse(argv):
     args, unknown = parser.parse_known_args(argv[1:])
     if args.command == "stylize-dataset":
         args.beam_options = unknown  # Apache Beam's own pipeline options, passed through
+        args.explicit = {token[2:].split("=")[0] for token in argv[1:] if token.startswith("--")}
     elif unknown:
         parser.error("unrecognized arguments: " + " ".join(unknown))
     flags.FLAGS.mark_as_parsed()  # absl's own flags are not offered; app.run wants them parsed

@@ -210,6 +210,9 @@ def stylize_dataset_command(args):
     except ImportError:
         raise UsageError('stylize-dataset needs Apache Beam: pip install -e ".[beam]"') from None
     start = time.perf_counter()
+    if args.config:
+        from arbitrary_nst.datasets.recipe import apply_recipe
+        apply_recipe(args, args.config, args.explicit)
     images = layout.find_images(args.content, "--content")
     styles = layout.find_images(args.style, "--style")
     if not 1 <= args.styles_per_image <= len(styles):

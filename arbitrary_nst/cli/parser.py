@@ -16,6 +16,7 @@ import sys
 from absl.flags import argparse_flags
 
 from arbitrary_nst import registry
+from arbitrary_nst.datasets.recipe import FORMATS
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.methods import settings as method_settings
@@ -283,6 +284,9 @@ def build_parser():
                       "options); without --runner: the DirectRunner in multi-processing "
                       "mode, one worker per CPU.")
     group = dataset.add_argument_group("input")
+    group.add_argument("--config", metavar="YAML", help="a recipe: the stylization flags' "
+                       "values (e.g. configs/stylized_imagenet.yaml); flags given here "
+                       "override it")
     group.add_argument("--content", required=True, action="extend", nargs="+", metavar="PATH",
                        help="images: folders (their trees, class sub-folders kept), glob "
                             "patterns or files, on any filesystem Beam reads")
@@ -291,7 +295,7 @@ def build_parser():
     group = dataset.add_argument_group("output")
     group.add_argument("--output", required=True, metavar="FOLDER",
                        help="the stylized tree (outputs that exist are skipped)")
-    group.add_argument("--format", choices=("jpg", "png", "webp"), metavar="EXT",
+    group.add_argument("--format", choices=FORMATS, metavar="EXT",
                        help="jpg, png or webp (default: each input's own)")
     group.add_argument("--quality", type=int, default=95, metavar="Q",
                        help="JPEG / WebP quality, 1-100")
