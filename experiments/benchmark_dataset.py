@@ -75,9 +75,9 @@ def main(argv):
              str(settings.size), "--output", os.path.join(folder, f"beam{w}"),
              f"--direct_num_workers={w}"], w) for w in settings.workers}
         runs["batch (one process)"] = (
-            ["batch", "--content", *paths, "--style", glob.glob(os.path.join(styles, "*"))[0],
-             "--size", str(settings.size), "--output", os.path.join(folder, "batch"),
-             "--noprogress"], 1)
+            ["batch", "--method", "adain", "--content", *paths, "--style",
+             sorted(glob.glob(os.path.join(styles, "*")))[0], "--size", str(settings.size),
+             "--output", os.path.join(folder, "batch"), "--noprogress"], 1)
         for name, (arguments, workers) in runs.items():
             _, seconds, peak = run_process([*command, *arguments])
             rows.append((name, workers, seconds, peak))

@@ -41,7 +41,8 @@ def test_layout_keeps_the_tree_and_skips_hidden_files(dataset):
     assert keys == ["n01/n01_0.JPEG", "n01/n01_1.JPEG", "n01/n01_2.JPEG", "n02/broken.JPEG",
                     "n02/n02_0.JPEG", "n02/n02_1.JPEG", "n02/n02_2.JPEG"]
     assert layout.output_path("/out", "n01/a.JPEG") == "/out/n01/a.JPEG"
-    assert layout.output_path("/out", "n01/a.JPEG", "wave", ".png") == "/out/n01/a-stylized-wave.png"
+    assert (layout.output_path("/out", "n01/a.JPEG", "wave", ".png")
+            == "/out/n01/a-stylized-wave.png")
 
 
 def run_job(dataset, output, **options):

@@ -70,6 +70,17 @@ def load_style(args, value):
                          "(integers), not image paths") from None
 
 
+def runtime_for_renders(args, renders):
+    """``args.runtime``, except "tf" for "auto" past the LiteRT network's
+    ``BATCH_CROSSOVER`` renders: long batches are faster in TensorFlow, whose faster
+    renders repay its start-up."""
+    runtime = getattr(args, "runtime", None)
+    if (runtime == "auto" and registry.get(args.method).litert and renders
+            > registry.implementation(args.method).lite_network.BATCH_CROSSOVER):
+        return "tf"
+    return runtime
+
+
 def batch_command(args):
     """Runs ``arbitrary-nst batch``: every content with every style into a folder."""
     from arbitrary_nst.io import image_io
@@ -77,10 +88,7 @@ def batch_command(args):
     contents = files.expand_inputs(args.content, "--content")
     styles = (files.expand_inputs(args.style, "--style")
               if registry.get(args.method).style_images else args.style)
-    if (getattr(args, "runtime", None) == "auto" and registry.get(args.method).litert
-            and len(contents) * len(styles)
-            > registry.implementation(args.method).lite_network.BATCH_CROSSOVER):
-        args.runtime = "tf"  # long batches: TensorFlow's faster renders repay its start-up
+    args.runtime = runtime_for_renders(args, len(contents) * len(styles))
     render = renderer(args, load_styles=False)
     result = batch.run_batch(contents, styles, args.output,
                              lambda content, style: render(content, styles=[style]),
@@ -219,9 +227,9 @@ def stylize_dataset_command(args):
         raise UsageError(f"--styles_per_image {args.styles_per_image}: expected 1 to the "
                          f"number of styles ({len(styles)})")
     job = pipeline.Job(tuple(images), tuple(styles), args.output.rstrip("/"), args.method,
-                       args.alpha, args.size, args.styles_per_image, args.seed,
+                       args.alpha, args.size, args.style_size, args.styles_per_image, args.seed,
                        "." + args.format if args.format else None, args.quality,
-                       args.runtime)
+                       runtime_for_renders(args, len(images) * args.styles_per_image))
     for key, _ in images:
         job.outputs(key)  # an output format that cannot be written: said before anything runs
     options = list(args.beam_options)
@@ -236,7 +244,7 @@ def stylize_dataset_command(args):
     from arbitrary_nst.io import image_io
     # Loads (and for LiteRT converts, once) the networks here, before the workers start.
     probe = image_io.decode_image(io.BytesIO(layout.read(styles[0][1])), styles[0][1], size=32)
-    stylize(probe, [probe], method=args.method, runtime=args.runtime)
+    stylize(probe, [probe], method=args.method, runtime=job.runtime)
     dead_letter = args.dead_letter or args.output.rstrip("/") + ".failed.jsonl"
     counts = pipeline.run(job, dead_letter, PipelineOptions(options))
     print(f"stylize-dataset: {len(images)} images x {args.styles_per_image} style(s): wrote "
@@ -247,8 +255,9 @@ def stylize_dataset_command(args):
         raise SystemExit(1)
 
 
-RUNNERS = {"stylize-dataset": stylize_dataset_command, "stylize": stylize_command, "batch": batch_command, "video": video_command,
+RUNNERS = {"stylize": stylize_command, "batch": batch_command, "video": video_command,
            "evaluate": evaluate_command, "evaluate-video": evaluate_video_command,
-           "make-shards": make_shards_command, "export": export_command, "train": train_command}
+           "make-shards": make_shards_command, "export": export_command, "train": train_command,
+           "stylize-dataset": stylize_dataset_command}
 
 

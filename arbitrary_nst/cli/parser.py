@@ -311,6 +311,9 @@ def build_parser():
                        help="1 = full style (Stylized-ImageNet), 0 = the photo")
     group.add_argument("--size", type=int, metavar="N",
                        help="long side of the outputs, px (default: each image's own)")
+    group.add_argument("--style_size", type=int, default=512, metavar="N",
+                       help="long side the paintings are read at, px (a painting's "
+                            "statistics at its full size cost much and change little)")
     group.add_argument("--styles_per_image", type=int, default=1, metavar="N",
                        help="styles per image (random, distinct); above 1 each output's "
                             "name ends in -stylized-STYLE")

@@ -49,6 +49,7 @@ class Job:
       method: a feed-forward method of the registry (Stylized-ImageNet: adain).
       alpha: content/style trade-off (None: the method's default).
       size: long side of the outputs, px (None: each image's own).
+      style_size: long side the paintings are read at, px (None: their own).
       styles_per_image: styles per image; with more than one, each output's name says
         its style.
       seed: seeds the style assignment.
@@ -62,6 +63,7 @@ class Job:
     method: str = "adain"
     alpha: float = None
     size: int = None
+    style_size: int = 512
     styles_per_image: int = 1
     seed: int = 0
     extension: str = None
@@ -94,11 +96,16 @@ class StylizeImages(beam.DoFn):
         self.counters = {name: Metrics.counter(NAMESPACE, name) for name in COUNTERS}
         self._styles = {}
 
+    def setup(self):
+        from arbitrary_nst.networks import tracing
+        tracing.expect_many_calls()  # a worker renders many images: trace at once
+
     def _style(self, index):
         if index not in self._styles:
             from arbitrary_nst.io import image_io
             path = self.job.styles[index][1]
-            self._styles[index] = image_io.decode_image(io.BytesIO(layout.read(path)), path)
+            self._styles[index] = image_io.decode_image(io.BytesIO(layout.read(path)), path,
+                                                        size=self.job.style_size)
         return self._styles[index]
 
     def process(self, element):

@@ -17,6 +17,7 @@ class DatasetRecipe:
     method: str = setting(registry.DATASET_METHOD, choices=tuple(registry.METHODS))
     alpha: float = setting(None, low=0.0, high=1.0)
     size: int = setting(None, low=16)
+    style_size: int = setting(512, low=16)
     styles_per_image: int = setting(1, low=1)
     seed: int = setting(0, low=0)
     format: str = setting(None, choices=FORMATS)
