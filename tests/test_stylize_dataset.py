@@ -20,6 +20,14 @@ ASSETS = os.path.join(os.path.dirname(__file__), "data", "assets")
 STYLES = os.path.join(ASSETS, "styles")
 
 
+@pytest.fixture(autouse=True)
+def eager_first_calls_afterwards(monkeypatch):
+    """A pipeline run in this process tells it to trace at once (its workers' setup):
+    the tests after these keep the process's own setting."""
+    from arbitrary_nst.networks import tracing
+    monkeypatch.setattr(tracing, "_EAGER_FIRST", list(tracing._EAGER_FIRST))
+
+
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     """An ImageFolder tree: two classes of 40x56 photos crops, one corrupt file, a
@@ -116,7 +124,8 @@ def test_the_stylized_imagenet_recipe_sets_flags_that_the_command_line_overrides
 
     from arbitrary_nst.datasets.recipe import apply_recipe
     from arbitrary_nst.schema import ConfigError
-    recipe = os.path.join(os.path.dirname(__file__), "..", "configs", "stylized_imagenet.yaml")
+    recipe = os.path.join(os.path.dirname(__file__), "..", "configs", "datasets",
+                          "stylized_imagenet.yaml")
     args = argparse.Namespace(method="wct", alpha=None, size=None, styles_per_image=3, seed=9,
                               format=None, quality=95, runtime="auto")
     apply_recipe(args, recipe, explicit={"seed"})

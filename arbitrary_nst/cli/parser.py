@@ -285,7 +285,7 @@ def build_parser():
                       "mode, one worker per CPU.")
     group = dataset.add_argument_group("input")
     group.add_argument("--config", metavar="YAML", help="a recipe: the stylization flags' "
-                       "values (e.g. configs/stylized_imagenet.yaml); flags given here "
+                       "values (e.g. configs/datasets/stylized_imagenet.yaml); flags given here "
                        "override it")
     group.add_argument("--content", required=True, action="extend", nargs="+", metavar="PATH",
                        help="images: folders (their trees, class sub-folders kept), glob "

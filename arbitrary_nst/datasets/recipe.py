@@ -1,6 +1,6 @@
-"""A ``stylize-dataset`` recipe as YAML (``--config``, e.g. ``configs/stylized_imagenet.yaml``):
-the stylization flags' values, which flags on the command line override. No TensorFlow,
-no Beam."""
+"""A ``stylize-dataset`` recipe as YAML (``--config``, e.g.
+``configs/datasets/stylized_imagenet.yaml``): the stylization flags' values, which flags on
+the command line override. No TensorFlow, no Beam."""
 
 import dataclasses
 
