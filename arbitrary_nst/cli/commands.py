@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import os
+import posixpath
 import sys
 import time
 
@@ -223,15 +224,14 @@ def stylize_dataset_command(args):
         apply_recipe(args, args.config, args.explicit)
     images = layout.find_images(args.content, "--content")
     styles = layout.find_images(args.style, "--style")
-    if not 1 <= args.styles_per_image <= len(styles):
-        raise UsageError(f"--styles_per_image {args.styles_per_image}: expected 1 to the "
-                         f"number of styles ({len(styles)})")
     job = pipeline.Job(tuple(images), tuple(styles), args.output.rstrip("/"), args.method,
                        args.alpha, args.size, args.style_size, args.styles_per_image, args.seed,
                        "." + args.format if args.format else None, args.quality,
                        runtime_for_renders(args, len(images) * args.styles_per_image))
-    for key, _ in images:
-        job.outputs(key)  # an output format that cannot be written: said before anything runs
+    # A --styles_per_image or an output format that does not fit: said before anything
+    # runs (one image per input extension).
+    for key in {posixpath.splitext(key)[1].lower(): key for key, _ in images}.values():
+        job.outputs(key)
     options = list(args.beam_options)
     if not args.verbose:  # Beam's own lines (workers starting, channels closing) hidden
         import logging

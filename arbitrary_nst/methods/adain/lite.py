@@ -31,10 +31,7 @@ def lite_models(network):
     import tensorflow as tf
 
     from arbitrary_nst.lite.convert import Function
-    from arbitrary_nst.methods.adain.network import AdaIN
-    from arbitrary_nst.networks import layers
-    network = AdaIN(network.arch, layers.with_upsampling(network.decoder, "nearest"),
-                    detail=network.detail)
+    network = network.with_upsampling("nearest")
 
     def image(name, batch=None):
         return tf.TensorSpec([batch, None, None, 3], tf.float32, name=name)

@@ -54,10 +54,7 @@ class AdaINMethod(FeedForward):
 
     @classmethod
     def with_upsampling(cls, network, interpolation):
-        from arbitrary_nst.methods.adain.network import AdaIN
-        from arbitrary_nst.networks import layers
-        return AdaIN(network.arch, layers.with_upsampling(network.decoder, interpolation),
-                     detail=network.detail)
+        return network.with_upsampling(interpolation)
 
     @staticmethod
     def serve(network, content, style):

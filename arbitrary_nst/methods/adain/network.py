@@ -99,6 +99,12 @@ class AdaIN(tf.Module):
         self.decoder = decoder or build_decoder(arch, seed, dtype_policy)
         self.detail = detail or build_detail_branch(seed=seed, dtype_policy=dtype_policy)
 
+    def with_upsampling(self, interpolation):
+        """An AdaIN sharing this one's weights whose decoder upsamples with
+        ``interpolation`` (:func:`arbitrary_nst.networks.layers.with_upsampling`)."""
+        return AdaIN(self.arch, layers.with_upsampling(self.decoder, interpolation),
+                     detail=self.detail)
+
     def encode(self, images):
         """``{layer: float32 features}`` of the style layers and :data:`BOTTLENECK` for
         ``(N, H, W, 3)``."""
