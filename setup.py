@@ -4,6 +4,11 @@ scripts' curves)."""
 
 from setuptools import find_packages, setup
 
+# stylize-dataset: whole datasets on Apache Beam (DirectRunner, Dataflow, Flink, ...);
+# google-crc32c: the checksums of Beam's TFRecord shards in C (Beam falls back to crcmod,
+# which it does not install).
+BEAM = ["apache-beam==2.77.0", "google-crc32c==1.9.0"]
+
 setup(
     name="arbitrary_nst",
     version="0.1.0",
@@ -49,9 +54,8 @@ setup(
         # apache-beam: stylize-dataset's pipeline is tested on Beam's DirectRunner.
         "test": ["pytest>=8.0", "pytest-xdist==3.8.0", "nbclient==0.11.0", "nbformat==5.11.1",
                  "ipykernel==7.4.0", "hypothesis==6.155.2", "ipywidgets==8.1.9", "jax==0.10.2",
-                 "optax==0.2.8", "apache-beam==2.77.0"],
-        # stylize-dataset: whole datasets on Apache Beam (DirectRunner, Dataflow, Flink, ...).
-        "beam": ["apache-beam==2.77.0"],
+                 "optax==0.2.8"] + BEAM,
+        "beam": BEAM,
         # experiments/train_adain_jax.py: the AdaIN training on GPU machines that have JAX
         # but no TensorFlow (on a GPU, install jax's CUDA build as jax's docs say).
         "jax": ["jax==0.10.2", "optax==0.2.8"],

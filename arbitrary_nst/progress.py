@@ -29,7 +29,7 @@ class _Bar:
 
 
 @contextlib.contextmanager
-def progress_bar(total, description, enabled=True, unit="it"):
+def progress_bar(total, description, enabled=True, unit="it", stream=None):
     """A context manager yielding an object with ``update(count=1, **values)``.
 
     Args:
@@ -38,12 +38,13 @@ def progress_bar(total, description, enabled=True, unit="it"):
       enabled: when False (or bars are off, :func:`show_bars`), updates do nothing and
         nothing is printed.
       unit: what is counted (the rate is shown per second of it).
+      stream: the text stream the bar is drawn on (default ``sys.stderr``).
     """
     if not (enabled and _SHOWN[0]):
         yield _Bar(None)
         return
-    bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True,
-               mininterval=0.5)
+    bar = tqdm(total=total, desc=description, unit=unit, file=stream or sys.stderr,
+               dynamic_ncols=True, mininterval=0.5)
     try:
         yield _Bar(bar)
     finally:

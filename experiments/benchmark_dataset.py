@@ -1,6 +1,7 @@
 """Throughput of ``arbitrary-nst stylize-dataset`` (Apache Beam, DirectRunner in
-multi-processing mode, 1 and 2 workers) against ``arbitrary-nst batch`` on the same
-images, and of ``arbitrary_nst.StyleAugmentation`` (``configs/experiments/benchmark_dataset.yaml``).
+multi-processing mode, 1 and 2 workers, images rendered one by one and in batches,
+folder and TFRecord output) against ``arbitrary-nst batch`` on the same images, and of
+``arbitrary_nst.StyleAugmentation`` (``configs/experiments/benchmark_dataset.yaml``).
 
   python experiments/benchmark_dataset.py [--assets ../shared/assets] [--set images=50]
 
@@ -8,7 +9,9 @@ images, and of ``arbitrary_nst.StyleAugmentation`` (``configs/experiments/benchm
    stylizes it at ``size`` px with AdaIN (the command's defaults: one painting of the
    shared ones per image) into a new folder, as a fresh process: seconds, images per
    second, seconds per image per worker, the largest process's peak RSS (a worker's or
-   the launcher's). ``batch``: the same images with one painting, one process.
+   the launcher's). The first worker count runs at each of ``batch_sizes``, the others
+   at the largest; ``tfrecord`` adds a run writing TFRecord shards (first worker count,
+   largest batch). ``batch``: the same images with one painting, one process.
 2. StyleAugmentation in training mode on batches of ``augmentation_batch`` images of
    ``augmentation_size`` px: images per second after one warm-up batch.
 
@@ -37,6 +40,8 @@ class Settings:
     images: int = setting(200, low=1)
     size: int = setting(256, low=16)
     workers: list[int] = list_setting([1, 2])
+    batch_sizes: list[int] = list_setting([1, 8])
+    tfrecord: bool = True
     augmentation_size: int = setting(224, low=16)
     augmentation_batch: int = setting(32, low=1)
     augmentation_batches: int = setting(5, low=1)
@@ -70,10 +75,18 @@ def main(argv):
     with tempfile.TemporaryDirectory() as folder:
         tree = os.path.join(folder, "train")
         paths = make_tree(tree, settings.images, settings.size)
-        runs = {f"stylize-dataset, {w} worker{'s' if w > 1 else ''}": (
-            ["stylize-dataset", "--content", tree, "--style", styles, "--size",
-             str(settings.size), "--output", os.path.join(folder, f"beam{w}"),
-             f"--direct_num_workers={w}"], w) for w in settings.workers}
+        largest = max(settings.batch_sizes)
+        plans = [(settings.workers[0], b, "folder") for b in settings.batch_sizes]
+        plans += [(w, largest, "folder") for w in settings.workers[1:]]
+        plans += [(settings.workers[0], largest, "tfrecord")] if settings.tfrecord else []
+        runs = {}
+        for w, b, output in plans:
+            name = (f"stylize-dataset, {w} worker{'s' if w > 1 else ''}, batch {b}"
+                    + (", TFRecord output" if output == "tfrecord" else ""))
+            runs[name] = (["stylize-dataset", "--content", tree, "--style", styles, "--size",
+                           str(settings.size), "--output", os.path.join(folder, f"beam{len(runs)}"),
+                           "--batch_size", str(b), "--output_format", output, "--noprogress",
+                           f"--direct_num_workers={w}"], w)
         runs["batch (one process)"] = (
             ["batch", "--method", "adain", "--content", *paths, "--style",
              sorted(glob.glob(os.path.join(styles, "*")))[0], "--size", str(settings.size),

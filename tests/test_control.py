@@ -112,3 +112,31 @@ def test_style_encodings_are_reused_across_calls(content64, style64):
     again = arbitrary_nst.stylize(content64, [style64], working_size=32)
     assert len(base._ENCODINGS) == 1
     np.testing.assert_array_equal(once, again)
+
+
+@pytest.mark.parametrize("method", ["adain", "arbitrary"])
+def test_stylize_batch_equals_stylize_per_image(method, content64, style64, monkeypatch):
+    """Images of one shape go through the network together (AdaIN: one transfer of the
+    batch; the others one call each), images of other shapes and flat ones alone: every
+    output is stylize's."""
+    from arbitrary_nst.rendering import control
+    batches = []
+    implementation = arbitrary_nst.registry.implementation(method)
+    original = implementation.stylize_batch
+
+    def counted(self, contents, styles, alpha=1.0):
+        batches.append(len(contents))
+        return original(self, contents, styles, alpha)
+    monkeypatch.setattr(implementation, "stylize_batch", counted)
+    flipped = np.ascontiguousarray(content64[:, ::-1])
+    other = np.ascontiguousarray(content64[8:, :48])
+    flat = np.full_like(content64, 0.4)
+    contents = [content64, flipped, other, content64, flat]
+    styles = [style64, np.ascontiguousarray(style64[::-1]), style64, style64[:40], style64]
+    batch = control.stylize_batch(contents, styles, method=method, runtime="tf")
+    assert batches == [3]  # the three of one shape, the flat one alone
+    for content, style, output in zip(contents, styles, batch):
+        alone = control.stylize(content, [style], method=method, runtime="tf")
+        assert output.shape == content.shape and output.dtype == np.float32
+        np.testing.assert_allclose(output, alone, atol=2e-5)
+    assert np.abs(batch[0] - batch[3]).mean() > 0.01  # each image has its own style

@@ -38,6 +38,7 @@ def dataset(tmp_path_factory):
         (root / label).mkdir(parents=True)
         for index in range(3):
             crop = photo[index * 20:index * 20 + 40, index * 30:index * 30 + 56]
+            crop = crop[:, ::-1] if label == "n02" else crop  # no two images alike
             Image.fromarray(crop).save(root / label / f"{label}_{index}.JPEG")
     (root / "n02" / "broken.JPEG").write_bytes(b"not an image at all")
     (root / "n01" / ".hidden.jpg").write_bytes(b"skipped")
@@ -64,8 +65,9 @@ def run_job(dataset, output, **options):
 def test_corrupt_files_are_reported_the_rest_written_and_a_rerun_writes_nothing(
         dataset, tmp_path):
     output = tmp_path / "stylized"
-    job, counts = run_job(dataset, output)
+    job, counts = run_job(dataset, output, tally=str(tmp_path / "tally"))
     assert counts == {"written": 6, "skipped": 0, "failed": 1}
+    assert os.path.getsize(tmp_path / "tally") == 7  # one mark per image done (the bar)
     written = sorted(os.path.relpath(os.path.join(folder, name), output)
                      for folder, _, names in os.walk(output) for name in names)
     assert written == [key for key, _ in job.images if "broken" not in key]
@@ -135,3 +137,120 @@ def test_the_stylized_imagenet_recipe_sets_flags_that_the_command_line_overrides
     bad.write_text("styles_per_image: 0\n")
     with pytest.raises(ConfigError, match="styles_per_image"):
         apply_recipe(args, str(bad), explicit=set())
+
+
+def read_records(folder):
+    """``{(key, painting): tf.train.Example}`` of the output shards in ``folder``."""
+    import tensorflow as tf
+    found = {}
+    for name in sorted(os.listdir(folder)):
+        for record in tf.data.TFRecordDataset(str(folder / name)).as_numpy_iterator():
+            example = tf.train.Example.FromString(record)
+            features = example.features.feature
+            key = features["image/filename"].bytes_list.value[0].decode()
+            found[key, features["style/name"].bytes_list.value[0].decode()] = features
+    return found
+
+
+def test_an_image_tree_becomes_records_with_keys_labels_and_styles_and_resumes(
+        dataset, tmp_path):
+    import tensorflow as tf
+    output = tmp_path / "records"
+    job, counts = run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
+                          classes=("n01", "n02"), shard_prefix="stylized-run1")
+    assert counts == {"written": 12, "skipped": 0, "failed": 2}
+    shards = os.listdir(output)
+    assert shards and all(n.startswith("stylized-run1-") and n.endswith(".tfrecord")
+                          for n in shards)
+    found = read_records(output)
+    keys = [key for key, _ in job.images if "broken" not in key]
+    assert sorted({key for key, _ in found}) == keys
+    for (key, painting), features in found.items():
+        assert features["image/class/label"].int64_list.value[0] == ("n01", "n02").index(
+            key.split("/")[0])
+        assert features["image/class/text"].bytes_list.value[0].decode() == key.split("/")[0]
+        assert painting in dict(job.styles)
+        image = tf.io.decode_image(features["image/encoded"].bytes_list.value[0]).numpy()
+        assert image.shape == (23, 32, 3)
+        assert (features["image/height"].int64_list.value[0],
+                features["image/width"].int64_list.value[0]) == (23, 32)
+        assert features["image/format"].bytes_list.value[0] == b"jpeg"
+    # Each image's two paintings are its assignment's.
+    for key in keys:
+        assigned = {job.styles[i][0] for i, _ in job.targets(key)}
+        assert {p for k, p in found if k == key} == assigned
+    _, again = run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
+                       classes=("n01", "n02"), shard_prefix="stylized-run2")
+    assert again == {"written": 0, "skipped": 12, "failed": 2}
+    assert sorted(os.listdir(output)) == sorted(shards)  # no new (empty) shard
+
+
+@pytest.fixture(scope="module")
+def shards(dataset, tmp_path_factory):
+    """Two TFRecord shards in TensorFlow's ImageNet layout (one record without a file name,
+    one that is not an Example, one whose image is corrupt) and an extra feature."""
+    import tensorflow as tf
+    folder = tmp_path_factory.mktemp("shards")
+    files = [(key, path) for key, path in layout.find_images([str(dataset)])]
+    paths = []
+    for shard, part in enumerate((files[:4], files[4:])):
+        path = str(folder / f"train-{shard:05d}-of-00002.tfrecord")
+        with tf.io.TFRecordWriter(path) as writer:
+            for index, (key, file) in enumerate(part):
+                features = {"image/encoded": open(file, "rb").read(),
+                            "image/class/label": int(key.startswith("n02")),
+                            "extra/note": f"record {shard}.{index}"}
+                if index != 1:
+                    features["image/filename"] = os.path.basename(key)
+                example = tf.train.Example(features=tf.train.Features(feature={
+                    name: tf.train.Feature(int64_list=tf.train.Int64List(value=[value]))
+                    if isinstance(value, int) else tf.train.Feature(bytes_list=tf.train.BytesList(
+                        value=[value.encode() if isinstance(value, str) else value]))
+                    for name, value in features.items()}))
+                writer.write(example.SerializeToString())
+            if shard == 0:
+                writer.write(b"\x08\x01 not a tf.train.Example")
+        paths.append(path)
+    return paths
+
+
+def run_records(shards, output, **options):
+    job = pipeline.Job((), tuple(layout.find_images([STYLES], "--style")), str(output),
+                       size=32, records=tuple(shards), **options)
+    return job, pipeline.run(job, str(output) + ".failed.jsonl",
+                             PipelineOptions(["--direct_num_workers=1"]))
+
+
+def test_records_round_trip_their_keys_labels_and_features(shards, tmp_path):
+    output = tmp_path / "records"
+    _, counts = run_records(shards, output, output_format="tfrecord")
+    assert counts == {"written": 6, "skipped": 0, "failed": 2}
+    with open(str(output) + ".failed.jsonl", encoding="utf-8") as f:
+        reasons = sorted(json.loads(line)["reason"] for line in f)
+    assert len(reasons) == 2 and any("not a tf.train.Example" in r for r in reasons)
+    assert any("(broken.JPEG): not an image" in r for r in reasons), reasons
+    found = read_records(output)
+    assert len(found) == 6
+    nameless = [key for key, _ in found if not key.endswith(".JPEG")]
+    assert len(nameless) == 2 and all(len(key) == 20 for key in nameless)  # the digest
+    for (key, _), features in found.items():
+        note = features["extra/note"].bytes_list.value[0].decode()
+        assert note.startswith("record ")
+        assert features["image/class/label"].int64_list.value[0] == int(key.startswith("n02")
+                                                                         or note == "record 1.1")
+    _, again = run_records(shards, output, output_format="tfrecord")
+    assert again == {"written": 0, "skipped": 6, "failed": 2}
+
+
+def test_records_become_a_tree_and_the_command_reads_shards(shards, tmp_path):
+    output = tmp_path / "tree"
+    result = subprocess.run(
+        [sys.executable, "-m", "arbitrary_nst.cli", "stylize-dataset", "--content",
+         os.path.join(os.path.dirname(shards[0]), "*.tfrecord"), "--style", STYLES,
+         "--output", str(output), "--size", "32", "--direct_num_workers=1"],
+        capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "the records of 2 shard(s) x 1 style(s): wrote 6, skipped 0" in result.stdout
+    names = sorted(os.listdir(output))
+    assert len(names) == 6 and sum(n.endswith(".JPEG") for n in names) == 4
+    assert all(n.endswith(".jpg") for n in names if not n.endswith(".JPEG"))

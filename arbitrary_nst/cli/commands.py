@@ -10,7 +10,7 @@ import posixpath
 import sys
 import time
 
-from arbitrary_nst import registry
+from arbitrary_nst import quiet, registry
 from arbitrary_nst.cli.parser import settings_options
 from arbitrary_nst.errors import NSTError, UsageError
 from arbitrary_nst.io import files
@@ -212,32 +212,49 @@ def train_command(args):
 def stylize_dataset_command(args):
     """Runs ``arbitrary-nst stylize-dataset``: a whole dataset on Apache Beam; exit status
     1 when an input failed (listed in the dead-letter report)."""
+    import logging
     try:
+        if not args.verbose:  # Beam's import warns that apitools (BigQuery) is missing
+            logging.disable(logging.WARNING)
         from apache_beam.options.pipeline_options import PipelineOptions
 
-        from arbitrary_nst.datasets import layout, pipeline
+        from arbitrary_nst.datasets import layout, pipeline, records, tally
     except ImportError:
         raise UsageError('stylize-dataset needs Apache Beam: pip install -e ".[beam]"') from None
+    finally:
+        logging.disable(logging.NOTSET)
     start = time.perf_counter()
     if args.config:
         from arbitrary_nst.datasets.recipe import apply_recipe
         apply_recipe(args, args.config, args.explicit)
-    images = layout.find_images(args.content, "--content")
+    if args.shards < 0:
+        raise UsageError(f"--shards {args.shards}: expected 0 (the runner decides) or more")
+    if args.batch_size < 1:
+        raise UsageError(f"--batch_size {args.batch_size}: expected 1 or more")
+    records_in = args.content_format == "tfrecord" or (
+        args.content_format == "auto" and all(records.is_shard(s) for s in args.content))
+    shards = layout.find_shards(args.content) if records_in else []
+    images = [] if records_in else layout.find_images(args.content, "--content")
     styles = layout.find_images(args.style, "--style")
-    job = pipeline.Job(tuple(images), tuple(styles), args.output.rstrip("/"), args.method,
-                       args.alpha, args.size, args.style_size, args.styles_per_image, args.seed,
-                       "." + args.format if args.format else None, args.quality,
-                       runtime_for_renders(args, len(images) * args.styles_per_image))
+    renders = len(images) * args.styles_per_image if images else float("inf")
+    job = pipeline.Job(
+        tuple(images), tuple(styles), args.output.rstrip("/"), args.method, args.alpha,
+        args.size, args.style_size, args.styles_per_image, args.seed,
+        "." + args.format if args.format else None, args.quality,
+        runtime_for_renders(args, renders), tuple(shards), args.output_format, args.shards,
+        time.strftime("stylized-%Y%m%d-%H%M%S", time.gmtime()),
+        tuple(sorted({key.split("/")[0] for key, _ in images if "/" in key})), args.batch_size)
     # A --styles_per_image or an output format that does not fit: said before anything
-    # runs (one image per input extension).
-    for key in {posixpath.splitext(key)[1].lower(): key for key, _ in images}.values():
-        job.outputs(key)
+    # runs (one image per input extension; a record's key is known only in the pipeline).
+    for key in ({posixpath.splitext(key)[1].lower(): key for key, _ in images}
+                or {"": "record"}).values():
+        job.targets(key)
     options = list(args.beam_options)
     if not args.verbose:  # Beam's own lines (workers starting, channels closing) hidden
-        import logging
         logging.getLogger("apache_beam").setLevel(logging.ERROR)
         options.append("--default_sdk_harness_log_level=ERROR")
-    if not any(option.startswith("--runner") for option in options):
+    local = not any(option.startswith("--runner") for option in options)
+    if local:
         options += ["--direct_running_mode=multi_processing",
                     f"--direct_num_workers={os.cpu_count()}"]
     from arbitrary_nst import stylize
@@ -246,9 +263,18 @@ def stylize_dataset_command(args):
     probe = image_io.decode_image(io.BytesIO(layout.read(styles[0][1])), styles[0][1], size=32)
     stylize(probe, [probe], method=args.method, runtime=job.runtime)
     dead_letter = args.dead_letter or args.output.rstrip("/") + ".failed.jsonl"
-    counts = pipeline.run(job, dead_letter, PipelineOptions(options))
-    print(f"stylize-dataset: {len(images)} images x {args.styles_per_image} style(s): wrote "
-          f"{counts['written']}, skipped {counts['skipped']} (already there), failed "
+    # The bar is drawn on a copy of stderr: the workers' own start-up lines (they inherit
+    # file descriptor 2) are hidden while the pipeline runs, unless --verbose.
+    with os.fdopen(os.dup(2), "w") as stream, tally.followed(
+            renders if images else None, args.progress and local, stream) as marks:
+        with quiet.quieted():
+            counts = pipeline.run(dataclasses.replace(job, tally=marks), dead_letter,
+                                  PipelineOptions(options))
+    inputs = (f"{len(images)} images" if images else f"the records of {len(shards)} shard(s)")
+    where = (f" to {job.output}/{job.shard_prefix}-*{records.SHARD_SUFFIX}"
+             if args.output_format == "tfrecord" and counts["written"] else "")
+    print(f"stylize-dataset: {inputs} x {args.styles_per_image} style(s): wrote "
+          f"{counts['written']}{where}, skipped {counts['skipped']} (already there), failed "
           f"{counts['failed']} (listed in {dead_letter}) in "
           f"{time.perf_counter() - start:.1f} s")
     if counts["failed"]:

@@ -16,7 +16,7 @@ import sys
 from absl.flags import argparse_flags
 
 from arbitrary_nst import registry
-from arbitrary_nst.datasets.recipe import FORMATS
+from arbitrary_nst.datasets.recipe import CONTENT_FORMATS, FORMATS, OUTPUT_FORMATS
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.methods import settings as method_settings
@@ -289,12 +289,22 @@ def build_parser():
                        "override it")
     group.add_argument("--content", required=True, action="extend", nargs="+", metavar="PATH",
                        help="images: folders (their trees, class sub-folders kept), glob "
-                            "patterns or files, on any filesystem Beam reads")
+                            "patterns or files, on any filesystem Beam reads; or TFRecord "
+                            "shards of tf.train.Example records")
+    group.add_argument("--content_format", default="auto", choices=("auto",) + CONTENT_FORMATS,
+                       help="auto: tfrecord when every --content names .tfrecord files "
+                            "(e.g. 'data/train-*.tfrecord'), else images")
     group.add_argument("--style", required=True, action="extend", nargs="+", metavar="PATH",
                        help="paintings: folders, glob patterns or files")
     group = dataset.add_argument_group("output")
     group.add_argument("--output", required=True, metavar="FOLDER",
-                       help="the stylized tree (outputs that exist are skipped)")
+                       help="the stylized tree, or the folder of the TFRecord shards (what "
+                            "is there already is skipped)")
+    group.add_argument("--output_format", default="folder", choices=OUTPUT_FORMATS,
+                       help="folder: the same tree of images; tfrecord: shards of records "
+                            "with the input's keys and labels and the painting's name")
+    group.add_argument("--shards", type=int, default=0, metavar="N",
+                       help="TFRecord output: the number of shards (0: the runner decides)")
     group.add_argument("--format", choices=FORMATS, metavar="EXT",
                        help="jpg, png or webp (default: each input's own)")
     group.add_argument("--quality", type=int, default=95, metavar="Q",
@@ -322,6 +332,8 @@ def build_parser():
                             "seed and the image's path)")
     group.add_argument("--runtime", default="auto", choices=lite_runtime.RUNTIMES,
                        help="where the network runs (see stylize --help)")
+    group.add_argument("--batch_size", type=int, default=8, metavar="N",
+                       help="images of one shape rendered together, at most")
     add_common(dataset)
     return parser
 

@@ -4,6 +4,8 @@
 Each image has a **key**: its path relative to the folder it was found under (the
 ImageFolder layout, ``n01440764/n01440764_10026.JPEG``: class sub-folders and names are
 kept), or its file name for a file or a glob match. The output tree repeats the keys.
+TFRecord shards are found by :func:`find_shards` (their records' keys:
+:mod:`arbitrary_nst.datasets.records`).
 """
 
 import posixpath
@@ -17,9 +19,41 @@ GLOB_CHARACTERS = "*?["
 
 
 def _is_image(key):
-    parts = key.split("/")
-    return (key.lower().endswith(IMAGE_EXTENSIONS)
-            and not any(part.startswith(".") for part in parts))
+    return key.lower().endswith(IMAGE_EXTENSIONS) and _visible(key)
+
+
+def _matches(source):
+    """``[(key, path)]`` of the files of a glob, a folder's tree or a file."""
+    root = source.rstrip("/")
+    if any(character in source for character in GLOB_CHARACTERS):
+        return [(posixpath.basename(m.path), m.path)
+                for m in FileSystems.match([source])[0].metadata_list]
+    matches = [(m.path[len(root) + 1:], m.path)
+               for m in FileSystems.match([root + "/**"])[0].metadata_list]
+    if not matches and FileSystems.exists(source):
+        matches = [(posixpath.basename(source), source)]
+    return matches
+
+
+def _visible(key):
+    return not any(part.startswith(".") for part in key.split("/"))
+
+
+def find_shards(sources, flag="--content"):
+    """The sorted paths of the TFRecord shards in ``sources`` (files, glob patterns, or
+    folders: every file in their trees), hidden files left out.
+
+    Raises:
+      UsageError: a source that is or holds no file (the message names ``flag``).
+    """
+    found = set()
+    for source in sources:
+        matches = [path for key, path in _matches(source) if _visible(key)]
+        if not matches:
+            raise UsageError(f"{flag} {source}: no such file, and no file in it or "
+                             "matching it")
+        found.update(matches)
+    return sorted(found)
 
 
 def find_images(sources, flag="--content"):
@@ -33,16 +67,7 @@ def find_images(sources, flag="--content"):
     """
     found = {}
     for source in sources:
-        root = source.rstrip("/")
-        if any(character in source for character in GLOB_CHARACTERS):
-            matches = [(posixpath.basename(m.path), m.path)
-                       for m in FileSystems.match([source])[0].metadata_list]
-        else:  # a folder's tree, else the file itself
-            matches = [(m.path[len(root) + 1:], m.path)
-                       for m in FileSystems.match([root + "/**"])[0].metadata_list]
-            if not matches and FileSystems.exists(source):
-                matches = [(posixpath.basename(source), source)]
-        matches = [(key, path) for key, path in matches if _is_image(key)]
+        matches = [(key, path) for key, path in _matches(source) if _is_image(key)]
         if not matches:
             raise UsageError(f"{flag} {source}: no such file, and no image in it or "
                              "matching it")

@@ -4,16 +4,21 @@ After Geirhos et al., "ImageNet-trained CNNs are biased towards texture" (ICLR 2
 Stylized-ImageNet restyles every training image with AdaIN at alpha 1 and a random
 painting. Here any feed-forward method of the registry renders, on any Beam runner:
 
-* the images (:func:`arbitrary_nst.datasets.layout.find_images`) are distributed over the
-  workers (``Create`` + ``Reshuffle``); each worker loads the method once (the package's
+* the images (:func:`arbitrary_nst.datasets.layout.find_images`, or the records of
+  TFRecord shards: :mod:`arbitrary_nst.datasets.records`) are distributed over the
+  workers (a shuffle); each worker loads the method once (the package's
   per-process caches: the networks, and the encodings of the last 64 styles seen) and
   each style image once;
 * an image's styles are :func:`arbitrary_nst.datasets.assignment.style_indices` of the
   seed and its key: reproducible, no coordination;
-* outputs that exist are skipped (a rerun resumes); each output is written to a
-  temporary name, then renamed; an input that cannot be read, decoded or rendered goes to
-  the dead-letter report (JSON lines ``{"input", "output", "reason"}``) and the run goes
-  on;
+* the output is the same tree of images, or TFRecord shards (``stylized-RUN-SSSSS-of-
+  NNNNN.tfrecord`` in the output folder, one record per image and style);
+* outputs that exist are skipped (a rerun resumes): files by their names, records by the
+  (key, painting) pairs of the shards already in the output folder, which a finished run
+  leaves (Beam writes shards under a temporary name); each image file is written to a
+  temporary name, then renamed; an input that cannot be read, decoded or rendered goes
+  to the dead-letter report (JSON lines ``{"input", "output", "reason"}``) and the run
+  goes on;
 * Beam metrics counters ``arbitrary_nst:written``, ``skipped`` and ``failed``.
 
 Images are float32 RGB in [0, 1] inside; files on any filesystem Beam reads.
@@ -31,11 +36,14 @@ from apache_beam.metrics import Metrics
 from apache_beam.metrics.metric import MetricsFilter
 
 from arbitrary_nst import registry
-from arbitrary_nst.datasets import assignment, layout
+from arbitrary_nst.datasets import assignment, layout, records, tally
 from arbitrary_nst.errors import NSTError
+from arbitrary_nst.io.files import IMAGE_EXTENSIONS
 
 NAMESPACE = "arbitrary_nst"
 COUNTERS = ("written", "skipped", "failed")
+RECORD_EXTENSION = ".jpg"
+"""The format of a record's stylized image whose key has no image extension."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +51,8 @@ class Job:
     """What to stylize and how (the command's flags).
 
     Attributes:
-      images: ``((key, path), ...)`` of the content images.
+      images: ``((key, path), ...)`` of the content image files (empty when ``records``
+        are the input).
       styles: ``((key, path), ...)`` of the style images, in a fixed order (indices of
         :func:`~arbitrary_nst.datasets.assignment.style_indices`).
       output: the output folder (any Beam path).
@@ -51,12 +60,21 @@ class Job:
       alpha: content/style trade-off (None: the method's default).
       size: long side of the outputs, px (None: each image's own).
       style_size: long side the paintings are read at, px (None: their own).
-      styles_per_image: styles per image; with more than one, each output's name says
-        its style.
+      styles_per_image: styles per image; with more than one, each output file's name
+        says its style.
       seed: seeds the style assignment.
-      extension: the outputs' format (".png", ...; None: each input's own).
+      extension: the outputs' image format (".png", ...; None: each input's own).
       quality: JPEG / WebP quality.
       runtime: "auto", "litert" or "tf".
+      records: paths of TFRecord shards to read the content images from.
+      output_format: one of :data:`~arbitrary_nst.datasets.recipe.OUTPUT_FORMATS`.
+      shards: the number of output shards (0: the runner decides).
+      shard_prefix: the output shards' names start with it (one name per run).
+      classes: the class folders of ``images``, sorted (their records' labels).
+      batch_size: at most this many images go through the network together (those of
+        one shape: :func:`~arbitrary_nst.rendering.control.stylize_batch`).
+      tally: a file on this machine the workers mark per image and style done (the
+        launcher's progress bar, :mod:`arbitrary_nst.datasets.tally`), or None.
     """
     images: tuple
     styles: tuple
@@ -70,15 +88,37 @@ class Job:
     extension: str = None
     quality: int = 95
     runtime: str = "auto"
+    records: tuple = ()
+    output_format: str = "folder"
+    shards: int = 0
+    shard_prefix: str = "stylized"
+    classes: tuple = ()
+    batch_size: int = 8
+    tally: str = None
 
-    def outputs(self, key):
-        """``[(style index, output path)]`` of the image ``key``."""
+    def image_extension(self, key):
+        """The format the stylized image ``key`` is written in (".jpg", ...)."""
+        own = posixpath.splitext(key)[1]
+        return self.extension or (own if own.lower() in IMAGE_EXTENSIONS else RECORD_EXTENSION)
+
+    def targets(self, key):
+        """``[(style index, output path)]`` of the image ``key`` (the path None for
+        TFRecord output).
+
+        Raises:
+          UsageError: an output format :func:`~arbitrary_nst.io.image_io.save_image`
+            cannot write, or ``styles_per_image`` out of range.
+        """
         indices = assignment.style_indices(self.seed, key, self.styles_per_image,
                                            len(self.styles))
+        extension = self.image_extension(key)
+        if self.output_format == "tfrecord":
+            layout.output_path(self.output, key, None, extension)  # the format's check
+            return [(index, None) for index in indices]
         named = self.styles_per_image > 1
         return [(index, layout.output_path(
             self.output, key, posixpath.splitext(posixpath.basename(self.styles[index][0]))[0]
-            if named else None, self.extension)) for index in indices]
+            if named else None, extension)) for index in indices]
 
 
 def write_file(path, data):
@@ -89,12 +129,52 @@ def write_file(path, data):
     FileSystems.rename([temporary], [path])
 
 
+class KeyRecords(beam.DoFn):
+    """``(shard, record)`` -> ``(key, (shard, record))``; a record that does not parse
+    goes to the ``failed`` output as a dead-letter record."""
+
+    def __init__(self, output, marker):
+        self.output = output
+        self.marker = marker
+        self.failed = Metrics.counter(NAMESPACE, "failed")
+
+    def process(self, element):
+        shard, record = element
+        try:
+            key, _, _ = records.parse(record, shard)
+        except NSTError as exc:
+            self.failed.inc()
+            self.marker.mark()
+            yield beam.pvalue.TaggedOutput("failed", {"input": shard, "output": self.output,
+                                                      "reason": str(exc)})
+            return
+        yield key, (shard, record)
+
+
+@dataclasses.dataclass
+class _Target:
+    """One output of an image to render: the image (float32 ``(H, W, 3)``), its
+    painting, and where the result goes."""
+    key: str
+    source: str
+    content: object
+    data: bytes
+    example: object
+    style_key: str
+    style: object
+    output: str
+
+
 class StylizeImages(beam.DoFn):
-    """``(key, path)`` -> its outputs written; yields a dead-letter record per failure."""
+    """A batch of ``(key, (path or shard, record or None), painting keys done)`` -> the
+    images' outputs: files written, or serialized records yielded (TFRecord output),
+    rendered together (:func:`arbitrary_nst.rendering.control.stylize_batch`); a
+    dead-letter record per failure goes to the ``failed`` output."""
 
     def __init__(self, job):
         self.job = job
         self.counters = {name: Metrics.counter(NAMESPACE, name) for name in COUNTERS}
+        self.marker = tally.Marker(job.tally)
         self._styles = {}
 
     def setup(self):
@@ -109,46 +189,147 @@ class StylizeImages(beam.DoFn):
                                                         size=self.job.style_size)
         return self._styles[index]
 
-    def process(self, element):
+    def _count(self, name):
+        self.counters[name].inc()
+        self.marker.mark()
+
+    def _failure(self, source, output, key, style_key, exc):
+        self._count("failed")
+        return beam.pvalue.TaggedOutput("failed", {
+            "input": source, "output": output or f"{self.job.output} ({key}, {style_key})",
+            "reason": str(exc)})
+
+    def _targets(self, element):
+        """The element's outputs still to render (:class:`_Target`), and dead-letter
+        records of those that cannot be (an unreadable image or painting)."""
         from arbitrary_nst.io import image_io
-        from arbitrary_nst.rendering import control
-        key, path = element
-        content = None
-        for index, output in self.job.outputs(key):
-            if FileSystems.exists(output):
-                self.counters["skipped"].inc()
+        key, (source, record), done = element
+        content = data = example = None
+        for index, output in self.job.targets(key):
+            style_key = self.job.styles[index][0]
+            if (style_key in done) if output is None else FileSystems.exists(output):
+                self._count("skipped")
                 continue
             try:
                 if content is None:
-                    content = image_io.decode_image(io.BytesIO(layout.read(path)), path,
-                                                    size=self.job.size)
-                stylized = control.stylize(content, [self._style(index)],
-                                           alpha=self.job.alpha, method=self.job.method,
-                                           runtime=self.job.runtime)
-                write_file(output, image_io.encode_image(
-                    stylized, posixpath.splitext(output)[1], self.job.quality))
+                    if record is None:
+                        data = layout.read(source)
+                    else:
+                        _, data, example = records.parse(record, source)
+                    content = image_io.decode_image(io.BytesIO(data), f"{source} ({key})"
+                                                    if record else source, size=self.job.size)
+                yield _Target(key, source, content, data, example, style_key,
+                              self._style(index), output)
             except (NSTError, OSError, ValueError) as exc:
-                self.counters["failed"].inc()
-                yield {"input": path, "output": output, "reason": str(exc)}
+                yield self._failure(source, output, key, style_key, exc)
+
+    def _rendered(self, targets):
+        """``[(target, stylized image or the exception)]``: the batch in one call, each
+        target alone when the batch fails (so the failure names its input)."""
+        from arbitrary_nst.rendering import control
+        job = self.job
+
+        def render(group):
+            return control.stylize_batch([t.content for t in group], [t.style for t in group],
+                                         alpha=job.alpha, method=job.method,
+                                         runtime=job.runtime)
+        try:
+            return list(zip(targets, render(targets)))
+        except (NSTError, ValueError):
+            results = []
+            for target in targets:
+                try:
+                    results.append((target, render([target])[0]))
+                except (NSTError, ValueError) as exc:
+                    results.append((target, exc))
+            return results
+
+    def process(self, batch):
+        from arbitrary_nst.io import image_io
+        job = self.job
+        targets = []
+        for element in batch:
+            for target in self._targets(element):
+                if isinstance(target, beam.pvalue.TaggedOutput):
+                    yield target
+                else:
+                    targets.append(target)
+        for target, stylized in self._rendered(targets) if targets else ():
+            try:
+                if isinstance(stylized, Exception):
+                    raise stylized
+                extension = job.image_extension(target.key)
+                encoded = image_io.encode_image(stylized, extension, job.quality)
+                if target.output is None:
+                    example = target.example or records.file_example(target.key, target.data,
+                                                                     job.classes)
+                    yield records.stylized(example, target.key, encoded, stylized.shape,
+                                           extension, target.style_key)
+                else:
+                    write_file(target.output, encoded)
+            except (NSTError, OSError, ValueError) as exc:
+                yield self._failure(target.source, target.output, target.key,
+                                    target.style_key, exc)
                 continue
-            self.counters["written"].inc()
+            self._count("written")
+
+
+def _finished_shards(job):
+    """The output shards a finished run left in ``job.output``."""
+    pattern = FileSystems.join(job.output, "*" + records.SHARD_SUFFIX + "*")
+    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list
+                  if records.is_shard(m.path))
 
 
 def build(pipeline, job, dead_letter):
     """Adds the job's stages to ``pipeline``; the dead-letter report goes to
     ``dead_letter`` (one file, JSON lines, empty when nothing failed)."""
-    failures = (pipeline
-                | "images" >> beam.Create(list(job.images))
+    failures = []
+    if job.records:
+        keyed = (pipeline
+                 | "shards" >> beam.Create(list(job.records))
+                 | "read records" >> beam.io.ReadAllFromTFRecord(with_filename=True)
+                 | "keys" >> beam.ParDo(KeyRecords(job.output, tally.Marker(job.tally)))
+                 .with_outputs("failed", main="items"))
+        items = keyed.items
+        failures.append(keyed.failed)
+    else:
+        items = pipeline | "images" >> beam.Create(
+            [(key, (path, None)) for key, path in job.images])
+    if job.output_format == "tfrecord":
+        done = (pipeline
+                | "finished shards" >> beam.Create(_finished_shards(job))
+                | "read finished" >> beam.io.ReadAllFromTFRecord()
+                | "painted" >> beam.Map(records.style_of))
+        work = ({"items": items, "done": done}
+                | "join" >> beam.CoGroupByKey()
+                | "to do" >> beam.FlatMap(lambda grouped: [
+                    (grouped[0], item, frozenset(grouped[1]["done"]))
+                    for item in grouped[1]["items"]]))
+    else:
+        work = (items
                 | "spread" >> beam.Reshuffle()
-                | "stylize" >> beam.ParDo(StylizeImages(job)))
+                | "to do" >> beam.Map(lambda keyed_item: (*keyed_item, frozenset())))
+    results = (work
+               | "batches" >> beam.BatchElements(min_batch_size=1,
+                                                 max_batch_size=job.batch_size)
+               | "stylize" >> beam.ParDo(StylizeImages(job)).with_outputs("failed",
+                                                                          main="records"))
+    failures.append(results.failed)
+    if job.output_format == "tfrecord":
+        results.records | "write records" >> beam.io.WriteToTFRecord(
+            FileSystems.join(job.output, job.shard_prefix), file_name_suffix=records.SHARD_SUFFIX,
+            num_shards=job.shards)
     (failures
+     | "all failures" >> beam.Flatten()
      | "as json" >> beam.Map(json.dumps, sort_keys=True)
      | "dead letters" >> beam.io.WriteToText(dead_letter, shard_name_template=""))
 
 
 def run(job, dead_letter, options):
     """Runs the job with Beam ``options`` (``PipelineOptions``) and returns
-    ``{"written", "skipped", "failed"}`` counts from its metrics."""
+    ``{"written", "skipped", "failed"}`` counts from its metrics. A TFRecord run that
+    wrote nothing leaves no (empty) shard."""
     pipeline = beam.Pipeline(options=options)
     build(pipeline, job, dead_letter)
     result = pipeline.run()
@@ -156,4 +337,9 @@ def run(job, dead_letter, options):
     counts = dict.fromkeys(COUNTERS, 0)
     for counter in result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]:
         counts[counter.key.metric.name] += counter.committed
+    if job.output_format == "tfrecord" and not counts["written"]:
+        empty = [m.path for m in FileSystems.match(
+            [FileSystems.join(job.output, job.shard_prefix + "-*")])[0].metadata_list]
+        if empty:
+            FileSystems.delete(empty)
     return counts

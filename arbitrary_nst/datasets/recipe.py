@@ -9,6 +9,11 @@ from arbitrary_nst.lite.runtime import RUNTIMES
 from arbitrary_nst.schema import load_yaml, setting
 
 FORMATS = ("jpg", "png", "webp")
+"""Image formats of the outputs (``--format``)."""
+CONTENT_FORMATS = ("images", "tfrecord")
+"""What ``--content`` holds (``--content_format``)."""
+OUTPUT_FORMATS = ("folder", "tfrecord")
+"""What ``--output`` gets (``--output_format``): the tree of images, or TFRecord shards."""
 
 
 @dataclasses.dataclass

@@ -33,6 +33,7 @@ from arbitrary_nst.errors import UsageError
 from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.lite import store as lite_store
 from arbitrary_nst.methods import settings as method_settings
+from arbitrary_nst.methods.regions import Region
 
 
 class imported:
@@ -67,6 +68,14 @@ class Method:
         """``content`` ``(H, W, 3)`` stylized: each region with its blend of ``styles``
         (a region without a blend keeps the content); ``alpha`` as the spec allows."""
         raise NotImplementedError
+
+    def stylize_batch(self, contents, styles, alpha=1.0):
+        """``contents`` ``(N, H, W, 3)`` (one shape) stylized, the ``i``-th whole with
+        ``styles[i]`` alone: ``(N, H, W, 3)``. Here one :meth:`stylize` call per image;
+        a method whose network takes a batch overrides it (the same results)."""
+        whole = [Region(None, (1.0,))]
+        return np.stack([self.stylize(content, [style], whole, alpha)
+                         for content, style in zip(contents, styles)])
 
 
 class FeedForward(Method):

@@ -154,6 +154,55 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
     return np.clip(output, 0.0, 1.0, out=output)  # in place: no copy of a large image
 
 
+def stylize_batch(contents, styles, alpha=None, method=registry.DEFAULT_METHOD, **options):
+    """Stylizes each ``contents[i]`` whole with ``styles[i]`` alone: the images of
+    ``stylize(contents[i], [styles[i]], alpha=alpha, method=method, **options)`` (within
+    float32 rounding), where the feed-forward method's network renders images of one
+    shape together (one call per shape, at the size :func:`stylize` renders them at) when
+    one pass renders them (long side at most
+    :data:`~arbitrary_nst.rendering.multiscale.REFERENCE_SIZE`, the look's working size)
+    and they are not flat; the others go through :func:`stylize` one by one.
+
+    Args:
+      contents: float32 ``(H_i, W_i, 3)`` images in [0, 1], already at their sizes.
+      styles: one style image per content (float32 ``(h, w, 3)`` in [0, 1]).
+      alpha, method: as for :func:`stylize`.
+      **options: the method's settings (``runtime``, ``checkpoint``...).
+
+    Returns:
+      A list of float32 ``(H_i, W_i, 3)`` in [0, 1], one per content.
+
+    Raises:
+      UsageError: as :func:`stylize`.
+    """
+    spec = registry.get(method)
+    outputs = [None] * len(contents)
+    shapes = {}
+    working = multiscale.REFERENCE_SIZE
+    for index, content in enumerate(contents if spec.feedforward else ()):
+        if multiscale.single_pass(content.shape, working) and not flatness.is_flat(content):
+            shapes.setdefault(content.shape, []).append(index)
+    groups = [group for group in shapes.values() if len(group) > 1]
+    if groups:
+        settings = method_settings.build(spec.settings, method, options)
+        registry.check_controls(spec, alpha, styles, None, None)
+        flatness.warn_flat_styles(styles)
+        for group in groups:
+            shape = contents[group[0]].shape
+            small = multiscale.network_size(shape, working)
+            method_object = registry.implementation(method).load(spec, _job_runtime(
+                spec, settings, shape, working, spec.default_detail))
+            rendered = method_object.stylize_batch(
+                np.stack([image_io.resize(contents[i], *small) for i in group]),
+                [styles[i] for i in group], spec.default_alpha if alpha is None else alpha)
+            for index, image in zip(group, rendered):
+                image = image_io.resize(np.asarray(image, np.float32), *shape[:2])
+                outputs[index] = np.clip(image, 0.0, 1.0)
+    return [output if output is not None else stylize(
+        content, [style], alpha=alpha, method=method, **options)
+        for output, content, style in zip(outputs, contents, styles)]
+
+
 def _job_runtime(spec, settings, shape, working, detail):
     """``settings`` with runtime "tf" where "auto" would run part of the job in TensorFlow
     anyway (a network detail pass above the working size, with its bicubic upsampling, or

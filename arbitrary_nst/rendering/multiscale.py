@@ -96,7 +96,7 @@ def render(content, regions, run, working, detail="network"):
         return np.asarray(run(content, regions, False), np.float32)
     preview = np.asarray(run(image_io.resize(content, *small), resized_regions(regions, small),
                              False), np.float32)
-    if max(small) >= max(height, width):
+    if single_pass(content.shape, working):
         return image_io.resize(preview, height, width)
     if detail == "none":
         return image_io.upsample(preview, (height, width))
@@ -117,6 +117,12 @@ def luminance_above(image, size):
     overwritten."""
     image_io.upsample(-image_io.shrink(image, size), image.shape[:2], add_to=image)
     return image @ LUMINANCE
+
+
+def single_pass(shape, working):
+    """Whether one network pass at :func:`network_size` renders an image of ``shape``
+    (then resized to it): no detail pass, as the image is no larger than that size."""
+    return max(network_size(shape, working)) >= max(shape[:2])
 
 
 def network_size(shape, working):

@@ -60,6 +60,18 @@ class AdaINMethod(FeedForward):
     def serve(network, content, style):
         return network.transfer(content, *network.style_statistics(style))
 
+    def stylize_batch(self, contents, styles, alpha=1.0):
+        """One transfer of the whole batch, each image with its style's relu4_1
+        statistics (TensorFlow; the LiteRT files, the tiles and flat paintings take
+        :meth:`stylize` per image)."""
+        if (self.runtime != "tf" or self.tiles(contents[0]) is not None
+                or any(flatness.is_flat(style) for style in styles)):
+            return super().stylize_batch(contents, styles, alpha)
+        model = self.network
+        statistics = [encoded(model.encoder, model.style_statistics, style) for style in styles]
+        means, stds = (np.concatenate(parts, 0) for parts in zip(*statistics))
+        return np.array(model.transfer(np.asarray(contents, np.float32), means, stds, alpha))
+
     def stylize(self, content, styles, regions, alpha=1.0):
         tiles = self.tiles(content)
         model = self.network if tiles is None else self.tf_network()
