@@ -55,9 +55,8 @@ def test_layout_keeps_the_tree_and_skips_hidden_files(dataset):
 
 
 def run_job(dataset, output, **options):
-    job = pipeline.Job(tuple(layout.find_images([str(dataset)])),
-                       tuple(layout.find_images([STYLES], "--style")), str(output),
-                       size=32, **options)
+    job = pipeline.Job((str(dataset),), tuple(layout.find_images([STYLES], "--style")),
+                       str(output), size=32, **options)
     return job, pipeline.run(job, str(output) + ".failed.jsonl",
                              PipelineOptions(["--direct_num_workers=1"]))
 
@@ -70,7 +69,8 @@ def test_corrupt_files_are_reported_the_rest_written_and_a_rerun_writes_nothing(
     assert os.path.getsize(tmp_path / "tally") == 7  # one mark per image done (the bar)
     written = sorted(os.path.relpath(os.path.join(folder, name), output)
                      for folder, _, names in os.walk(output) for name in names)
-    assert written == [key for key, _ in job.images if "broken" not in key]
+    assert written == [key for key, _ in layout.find_images(job.content)
+                                           if "broken" not in key]
     with open(str(output) + ".failed.jsonl", encoding="utf-8") as f:
         failures = [json.loads(line) for line in f]
     assert [os.path.basename(f["input"]) for f in failures] == ["broken.JPEG"]
@@ -84,6 +84,17 @@ def test_corrupt_files_are_reported_the_rest_written_and_a_rerun_writes_nothing(
     _, again = run_job(dataset, output)
     assert again == {"written": 0, "skipped": 6, "failed": 1}
     assert times == {name: os.path.getmtime(output / "n01" / name) for name in times}
+
+
+def test_an_image_named_by_two_sources_is_rendered_once(dataset, tmp_path):
+    folder = dataset / "n01"
+    job = pipeline.Job((str(folder), str(folder / "*.JPEG")),
+                       tuple(layout.find_images([STYLES], "--style")), str(tmp_path / "out"),
+                       size=32)
+    counts = pipeline.run(job, str(tmp_path / "failed.jsonl"),
+                          PipelineOptions(["--direct_num_workers=1"]))
+    assert counts == {"written": 3, "skipped": 0, "failed": 0}
+    assert sorted(os.listdir(tmp_path / "out")) == ["n01_0.JPEG", "n01_1.JPEG", "n01_2.JPEG"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -157,13 +168,15 @@ def test_an_image_tree_becomes_records_with_keys_labels_and_styles_and_resumes(
     import tensorflow as tf
     output = tmp_path / "records"
     job, counts = run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
-                          classes=("n01", "n02"), shard_prefix="stylized-run1")
+                          shard_prefix="stylized-run1")
     assert counts == {"written": 12, "skipped": 0, "failed": 2}
+    assert job.classes == ("n01", "n02")
     shards = os.listdir(output)
     assert shards and all(n.startswith("stylized-run1-") and n.endswith(".tfrecord")
                           for n in shards)
     found = read_records(output)
-    keys = [key for key, _ in job.images if "broken" not in key]
+    keys = [key for key, _ in layout.find_images(job.content)
+                                           if "broken" not in key]
     assert sorted({key for key, _ in found}) == keys
     for (key, painting), features in found.items():
         assert features["image/class/label"].int64_list.value[0] == ("n01", "n02").index(
@@ -180,7 +193,7 @@ def test_an_image_tree_becomes_records_with_keys_labels_and_styles_and_resumes(
         assigned = {job.styles[i][0] for i, _ in job.targets(key)}
         assert {p for k, p in found if k == key} == assigned
     _, again = run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
-                       classes=("n01", "n02"), shard_prefix="stylized-run2")
+                       shard_prefix="stylized-run2")
     assert again == {"written": 0, "skipped": 12, "failed": 2}
     assert sorted(os.listdir(output)) == sorted(shards)  # no new (empty) shard
 
@@ -215,8 +228,8 @@ def shards(dataset, tmp_path_factory):
 
 
 def run_records(shards, output, **options):
-    job = pipeline.Job((), tuple(layout.find_images([STYLES], "--style")), str(output),
-                       size=32, records=tuple(shards), **options)
+    job = pipeline.Job(tuple(shards), tuple(layout.find_images([STYLES], "--style")),
+                       str(output), size=32, records=True, **options)
     return job, pipeline.run(job, str(output) + ".failed.jsonl",
                              PipelineOptions(["--direct_num_workers=1"]))
 

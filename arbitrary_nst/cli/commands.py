@@ -233,17 +233,17 @@ def stylize_dataset_command(args):
         raise UsageError(f"--batch_size {args.batch_size}: expected 1 or more")
     records_in = args.content_format == "tfrecord" or (
         args.content_format == "auto" and all(records.is_shard(s) for s in args.content))
-    shards = layout.find_shards(args.content) if records_in else []
+    content = layout.find_shards(args.content) if records_in else args.content
     images = [] if records_in else layout.find_images(args.content, "--content")
     styles = layout.find_images(args.style, "--style")
     renders = len(images) * args.styles_per_image if images else float("inf")
     job = pipeline.Job(
-        tuple(images), tuple(styles), args.output.rstrip("/"), args.method, args.alpha,
+        tuple(content), tuple(styles), args.output.rstrip("/"), args.method, args.alpha,
         args.size, args.style_size, args.styles_per_image, args.seed,
         "." + args.format if args.format else None, args.quality,
-        runtime_for_renders(args, renders), tuple(shards), args.output_format, args.shards,
-        time.strftime("stylized-%Y%m%d-%H%M%S", time.gmtime()),
-        tuple(sorted({key.split("/")[0] for key, _ in images if "/" in key})), args.batch_size)
+        runtime_for_renders(args, renders), records_in, args.output_format, args.shards,
+        time.strftime("stylized-%Y%m%d-%H%M%S", time.gmtime()), args.batch_size,
+        pipeline.class_folders(images))
     # A --styles_per_image or an output format that does not fit: said before anything
     # runs (one image per input extension; a record's key is known only in the pipeline).
     for key in ({posixpath.splitext(key)[1].lower(): key for key, _ in images}
@@ -270,7 +270,8 @@ def stylize_dataset_command(args):
         with quiet.quieted():
             counts = pipeline.run(dataclasses.replace(job, tally=marks), dead_letter,
                                   PipelineOptions(options))
-    inputs = (f"{len(images)} images" if images else f"the records of {len(shards)} shard(s)")
+    inputs = (f"the records of {len(content)} shard(s)" if records_in
+              else f"{len(images)} images")
     where = (f" to {job.output}/{job.shard_prefix}-*{records.SHARD_SUFFIX}"
              if args.output_format == "tfrecord" and counts["written"] else "")
     print(f"stylize-dataset: {inputs} x {args.styles_per_image} style(s): wrote "

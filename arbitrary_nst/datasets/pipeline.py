@@ -4,7 +4,8 @@ After Geirhos et al., "ImageNet-trained CNNs are biased towards texture" (ICLR 2
 Stylized-ImageNet restyles every training image with AdaIN at alpha 1 and a random
 painting. Here any feed-forward method of the registry renders, on any Beam runner:
 
-* the images (:func:`arbitrary_nst.datasets.layout.find_images`, or the records of
+* the images (:func:`arbitrary_nst.datasets.layout.find_images`, listed by the workers,
+  one element per source, so the pipeline holds no list of them; or the records of
   TFRecord shards: :mod:`arbitrary_nst.datasets.records`) are distributed over the
   workers (a shuffle); each worker loads the method once (the package's
   per-process caches: the networks, and the encodings of the last 64 styles seen) and
@@ -51,8 +52,9 @@ class Job:
     """What to stylize and how (the command's flags).
 
     Attributes:
-      images: ``((key, path), ...)`` of the content image files (empty when ``records``
-        are the input).
+      content: the content images' sources (folders, globs, files:
+        :func:`~arbitrary_nst.datasets.layout.find_images`), or with ``records`` the
+        paths of TFRecord shards.
       styles: ``((key, path), ...)`` of the style images, in a fixed order (indices of
         :func:`~arbitrary_nst.datasets.assignment.style_indices`).
       output: the output folder (any Beam path).
@@ -66,17 +68,21 @@ class Job:
       extension: the outputs' image format (".png", ...; None: each input's own).
       quality: JPEG / WebP quality.
       runtime: "auto", "litert" or "tf".
-      records: paths of TFRecord shards to read the content images from.
+      records: whether ``content`` are TFRecord shards of ``tf.train.Example`` records.
       output_format: one of :data:`~arbitrary_nst.datasets.recipe.OUTPUT_FORMATS`.
       shards: the number of output shards (0: the runner decides).
       shard_prefix: the output shards' names start with it (one name per run).
-      classes: the class folders of ``images``, sorted (their records' labels).
       batch_size: at most this many images go through the network together (those of
-        one shape: :func:`~arbitrary_nst.rendering.control.stylize_batch`).
+        one shape: :func:`~arbitrary_nst.rendering.control.stylize_batch`); 1 by default,
+        as on a 2-core CPU batches of 8 were no faster (1.30 against 1.31 s per image)
+        and held 1 GB more.
+      classes: the class folders of the content images, sorted: a file's record is
+        labelled with its folder's index, as torchvision's ImageFolder (None: listed
+        from ``content`` here; :func:`class_folders`).
       tally: a file on this machine the workers mark per image and style done (the
         launcher's progress bar, :mod:`arbitrary_nst.datasets.tally`), or None.
     """
-    images: tuple
+    content: tuple
     styles: tuple
     output: str
     method: str = registry.DATASET_METHOD
@@ -88,13 +94,18 @@ class Job:
     extension: str = None
     quality: int = 95
     runtime: str = "auto"
-    records: tuple = ()
+    records: bool = False
     output_format: str = "folder"
     shards: int = 0
     shard_prefix: str = "stylized"
-    classes: tuple = ()
-    batch_size: int = 8
+    batch_size: int = 1
+    classes: tuple = None
     tally: str = None
+
+    def __post_init__(self):
+        if self.classes is None:
+            object.__setattr__(self, "classes", () if self.records else class_folders(
+                layout.find_images(self.content)))
 
     def image_extension(self, key):
         """The format the stylized image ``key`` is written in (".jpg", ...)."""
@@ -119,6 +130,11 @@ class Job:
         return [(index, layout.output_path(
             self.output, key, posixpath.splitext(posixpath.basename(self.styles[index][0]))[0]
             if named else None, extension)) for index in indices]
+
+
+def class_folders(images):
+    """The sorted first folders of the keys of ``images`` ``[(key, path)]``."""
+    return tuple(sorted({key.split("/")[0] for key, _ in images if "/" in key}))
 
 
 def write_file(path, data):
@@ -287,15 +303,19 @@ def build(pipeline, job, dead_letter):
     failures = []
     if job.records:
         keyed = (pipeline
-                 | "shards" >> beam.Create(list(job.records))
+                 | "shards" >> beam.Create(list(job.content))
                  | "read records" >> beam.io.ReadAllFromTFRecord(with_filename=True)
                  | "keys" >> beam.ParDo(KeyRecords(job.output, tally.Marker(job.tally)))
                  .with_outputs("failed", main="items"))
         items = keyed.items
         failures.append(keyed.failed)
     else:
-        items = pipeline | "images" >> beam.Create(
-            [(key, (path, None)) for key, path in job.images])
+        items = (pipeline
+                 | "sources" >> beam.Create(list(job.content))
+                 | "images" >> beam.FlatMap(lambda source: [
+                     (key, (path, None)) for key, path in layout.find_images([source])])
+                 # A file named twice (a folder and a file in it) is rendered once.
+                 | "once" >> beam.Distinct())
     if job.output_format == "tfrecord":
         done = (pipeline
                 | "finished shards" >> beam.Create(_finished_shards(job))
