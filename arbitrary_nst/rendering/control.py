@@ -138,8 +138,10 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
                     if detail_upsampling else settings)
             return loaded[detail_upsampling].stylize(image, run_styles, image_regions, alpha)
 
-        output = multiscale.render(run_content, regions, run, working, detail)
-        if flatness.is_flat(run_content):
+        flat = flatness.is_flat(run_content)
+        output = multiscale.render(flatness.grained(run_content) if flat else run_content,
+                                   regions, run, working, detail)
+        if flat:
             output = flatness.flat_rendering(output, run_content)
     else:
         output = implementation.load(spec, settings).stylize(run_content, run_styles, regions,

@@ -7,8 +7,11 @@ out as the same kind of flat tint, and a flat painting gave AdaIN a target contr
 zero, so the photo vanished. What the methods do instead:
 
 * **Flat content** (feed-forward methods): the output is flat too, in the colour the
-  method paints (its output's mean) at the photo's luminance, so a black photo stays
-  black, a white one white, and brightness order is kept. Gatys optimises the photo's
+  method paints at the photo's luminance, so a black photo stays black, a white one
+  white, and brightness order is kept. The colour is the mean of the network's render of
+  the photo with a fixed grain added (:func:`grained`): a flat photo itself is no input
+  to render, as its normalised features are rounding noise (the colour it gave changed
+  with the CPU's kernels and with a 1/255 step of the photo). Gatys optimises the photo's
   pixels (no division by a deviation) and paints the painting's texture over it.
 * **Flat style**: a one-line warning (only its colours can transfer). AdaIN keeps the
   photo's own feature contrast with the painting's feature means, so the photo's
@@ -47,8 +50,20 @@ def is_flat(image):
     return pixel_std(image) < FLAT_STD
 
 
+GRAIN_STD = 0.05
+"""Standard deviation of :func:`grained`'s noise (pixel values in [0, 1])."""
+
+
+def grained(image):
+    """``image`` ``(H, W, 3)`` plus a fixed Gaussian grain (:data:`GRAIN_STD`, seed 0),
+    clipped to [0, 1]: what a feed-forward network renders for a flat photo."""
+    noise = np.random.default_rng(0).normal(0.0, GRAIN_STD, np.shape(image))
+    return np.clip(image + noise.astype(np.float32), 0.0, 1.0)
+
+
 def flat_rendering(stylized, content):
-    """The output for a flat ``content``: ``stylized``'s mean colour at ``content``'s mean
+    """The output for a flat ``content``: ``stylized``'s mean colour (the render of
+    :func:`grained` ``content``) at ``content``'s mean
     luminance (YIQ), its chroma scaled down just enough to stay within [0, 1] (a black
     photo stays black). Float32, the shape of ``content``."""
     colour = np.asarray(stylized, np.float32).reshape(-1, 3).mean(axis=0)
