@@ -85,6 +85,20 @@ def test_auto_renders_in_litert_and_converts_once(images, tmp_path, monkeypatch)
     base.lite_network_of.cache_clear()
 
 
+def test_threads_sharing_the_litert_networks_render_what_one_thread_renders(images):
+    # Beam's in-memory DirectRunner with several workers: threads share the interpreters
+    # (this crashed the process inside LiteRT).
+    from concurrent.futures import ThreadPoolExecutor
+    content, style, _, _ = images
+    photos = [content[:height] for height in (40, 48, 56, 64, 72, 80)]
+    alone = [arbitrary_nst.stylize(p, [style], runtime="litert") for p in photos]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: arbitrary_nst.stylize(p, [style], runtime="litert"),
+                                 photos * 2))
+    for single, shared in zip(alone * 2, together):
+        np.testing.assert_allclose(shared, single, atol=1e-4)  # XNNPACK after the first call
+
+
 def test_weights_version_follows_the_bytes(tmp_path):
     first, second = tmp_path / "a.npz", tmp_path / "b.npz"
     first.write_bytes(b"weights")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from arbitrary_nst.datasets import assignment, layout, pipeline
+from arbitrary_nst.errors import UsageError
 
 ASSETS = os.path.join(os.path.dirname(__file__), "data", "assets")
 STYLES = os.path.join(ASSETS, "styles")
@@ -68,7 +69,8 @@ def test_corrupt_files_are_reported_the_rest_written_and_a_rerun_writes_nothing(
     assert counts == {"written": 6, "skipped": 0, "failed": 1}
     assert os.path.getsize(tmp_path / "tally") == 7  # one mark per image done (the bar)
     written = sorted(os.path.relpath(os.path.join(folder, name), output)
-                     for folder, _, names in os.walk(output) for name in names)
+                     for folder, _, names in os.walk(output) for name in names
+                     if name != pipeline.SETTINGS_FILE)
     assert written == [key for key, _ in layout.find_images(job.content)
                                            if "broken" not in key]
     with open(str(output) + ".failed.jsonl", encoding="utf-8") as f:
@@ -84,6 +86,27 @@ def test_corrupt_files_are_reported_the_rest_written_and_a_rerun_writes_nothing(
     _, again = run_job(dataset, output)
     assert again == {"written": 0, "skipped": 6, "failed": 1}
     assert times == {name: os.path.getmtime(output / "n01" / name) for name in times}
+    with pytest.raises(UsageError, match="stylized with seed 0 .*this run has 1"):
+        run_job(dataset, output, seed=1)  # would skip images made with seed 0
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--size", "0"], "--size 0: expected at least 16"),
+    (["--quality", "101"], "--quality 101: expected 1 to 100"),
+    (["--alpha", "2"], "--alpha 2.0: expected 0.0 to 1.0"),
+    (["--batch_size", "0"], "--batch_size 0: expected at least 1"),
+    (["--styles_per_image", "0"], "--styles_per_image 0: expected at least 1"),
+    (["--style_per_image", "2"], "--style_per_image: neither a stylize-dataset flag nor an "
+                                 "Apache Beam pipeline option (did you mean --styles_per_image?)"),
+])
+def test_flag_errors_are_one_line_with_exit_2_before_anything_runs(flags, message, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "arbitrary_nst.cli", "stylize-dataset", "--content", STYLES,
+         "--style", STYLES, "--output", str(tmp_path / "out"), *flags],
+        capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"arbitrary-nst: error: {message}"]
+    assert not os.listdir(tmp_path)
 
 
 def test_an_image_named_by_two_sources_is_rendered_once(dataset, tmp_path):
@@ -94,7 +117,8 @@ def test_an_image_named_by_two_sources_is_rendered_once(dataset, tmp_path):
     counts = pipeline.run(job, str(tmp_path / "failed.jsonl"),
                           PipelineOptions(["--direct_num_workers=1"]))
     assert counts == {"written": 3, "skipped": 0, "failed": 0}
-    assert sorted(os.listdir(tmp_path / "out")) == ["n01_0.JPEG", "n01_1.JPEG", "n01_2.JPEG"]
+    assert sorted(os.listdir(tmp_path / "out")) == [pipeline.SETTINGS_FILE, "n01_0.JPEG",
+                                                    "n01_1.JPEG", "n01_2.JPEG"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -154,7 +178,7 @@ def read_records(folder):
     """``{(key, painting): tf.train.Example}`` of the output shards in ``folder``."""
     import tensorflow as tf
     found = {}
-    for name in sorted(os.listdir(folder)):
+    for name in sorted(n for n in os.listdir(folder) if n.endswith(".tfrecord")):
         for record in tf.data.TFRecordDataset(str(folder / name)).as_numpy_iterator():
             example = tf.train.Example.FromString(record)
             features = example.features.feature
@@ -171,7 +195,7 @@ def test_an_image_tree_becomes_records_with_keys_labels_and_styles_and_resumes(
                           shard_prefix="stylized-run1")
     assert counts == {"written": 12, "skipped": 0, "failed": 2}
     assert job.classes == ("n01", "n02")
-    shards = os.listdir(output)
+    shards = [n for n in os.listdir(output) if n != pipeline.SETTINGS_FILE]
     assert shards and all(n.startswith("stylized-run1-") and n.endswith(".tfrecord")
                           for n in shards)
     found = read_records(output)
@@ -195,7 +219,10 @@ def test_an_image_tree_becomes_records_with_keys_labels_and_styles_and_resumes(
     _, again = run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
                        shard_prefix="stylized-run2")
     assert again == {"written": 0, "skipped": 12, "failed": 2}
-    assert sorted(os.listdir(output)) == sorted(shards)  # no new (empty) shard
+    assert sorted(os.listdir(output)) == sorted(shards + [pipeline.SETTINGS_FILE])  # no new
+    with pytest.raises(UsageError, match="shards of an earlier run have this prefix"):
+        run_job(dataset, output, output_format="tfrecord", styles_per_image=2,
+                shard_prefix="stylized-run1")
 
 
 @pytest.fixture(scope="module")
@@ -251,19 +278,20 @@ def test_records_round_trip_their_keys_labels_and_features(shards, tmp_path):
         assert note.startswith("record ")
         assert features["image/class/label"].int64_list.value[0] == int(key.startswith("n02")
                                                                          or note == "record 1.1")
-    _, again = run_records(shards, output, output_format="tfrecord")
+    _, again = run_records(shards, output, output_format="tfrecord")  # its own shard names
     assert again == {"written": 0, "skipped": 6, "failed": 2}
+    assert len(read_records(output)) == 6  # the first run's shards are kept
 
 
 def test_records_become_a_tree_and_the_command_reads_shards(shards, tmp_path):
     output = tmp_path / "tree"
     result = subprocess.run(
         [sys.executable, "-m", "arbitrary_nst.cli", "stylize-dataset", "--content",
-         os.path.join(os.path.dirname(shards[0]), "*.tfrecord"), "--style", STYLES,
+         os.path.dirname(shards[0]), "--style", STYLES,  # a folder of shards: auto
          "--output", str(output), "--size", "32", "--direct_num_workers=1"],
         capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     assert "the records of 2 shard(s) x 1 style(s): wrote 6, skipped 0" in result.stdout
-    names = sorted(os.listdir(output))
+    names = sorted(n for n in os.listdir(output) if n != pipeline.SETTINGS_FILE)
     assert len(names) == 6 and sum(n.endswith(".JPEG") for n in names) == 4
     assert all(n.endswith(".jpg") for n in names if not n.endswith(".JPEG"))

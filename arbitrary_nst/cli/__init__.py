@@ -21,7 +21,7 @@ from absl import app, flags, logging
 
 from arbitrary_nst import quiet
 from arbitrary_nst.cli import preflight
-from arbitrary_nst.cli.parser import ArgumentError, build_parser, check_rendering
+from arbitrary_nst.cli.parser import ArgumentError, build_parser, check_dataset, check_rendering
 from arbitrary_nst.errors import NSTError
 
 
@@ -57,6 +57,8 @@ def parse(argv):
     try:
         if args.command in ("stylize", "video", "batch"):
             check_rendering(args)
+        if args.command == "stylize-dataset":
+            check_dataset(args, args.beam_options)
     except ArgumentError as exc:
         print(f"arbitrary-nst: error: {exc}", file=sys.stderr)
         sys.exit(2)

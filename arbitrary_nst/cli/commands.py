@@ -227,14 +227,17 @@ def stylize_dataset_command(args):
     if args.config:
         from arbitrary_nst.datasets.recipe import apply_recipe
         apply_recipe(args, args.config, args.explicit)
-    if args.shards < 0:
-        raise UsageError(f"--shards {args.shards}: expected 0 (the runner decides) or more")
-    if args.batch_size < 1:
-        raise UsageError(f"--batch_size {args.batch_size}: expected 1 or more")
     records_in = args.content_format == "tfrecord" or (
         args.content_format == "auto" and all(records.is_shard(s) for s in args.content))
+    images = []
+    if not records_in:
+        try:
+            images = layout.find_images(args.content, "--content")
+        except UsageError:  # a folder of shards, with --content_format auto
+            if args.content_format == "images" or not layout.holds_shards(args.content):
+                raise
+            records_in = True
     content = layout.find_shards(args.content) if records_in else args.content
-    images = [] if records_in else layout.find_images(args.content, "--content")
     styles = layout.find_images(args.style, "--style")
     renders = len(images) * args.styles_per_image if images else float("inf")
     job = pipeline.Job(
@@ -242,13 +245,13 @@ def stylize_dataset_command(args):
         args.size, args.style_size, args.styles_per_image, args.seed,
         "." + args.format if args.format else None, args.quality,
         runtime_for_renders(args, renders), records_in, args.output_format, args.shards,
-        time.strftime("stylized-%Y%m%d-%H%M%S", time.gmtime()), args.batch_size,
-        pipeline.class_folders(images))
+        batch_size=args.batch_size, classes=pipeline.class_folders(images))
     # A --styles_per_image or an output format that does not fit: said before anything
     # runs (one image per input extension; a record's key is known only in the pipeline).
     for key in ({posixpath.splitext(key)[1].lower(): key for key, _ in images}
                 or {"": "record"}).values():
         job.targets(key)
+    pipeline.check_output(job)
     options = list(args.beam_options)
     if not args.verbose:  # Beam's own lines (workers starting, channels closing) hidden
         logging.getLogger("apache_beam").setLevel(logging.ERROR)
@@ -276,8 +279,8 @@ def stylize_dataset_command(args):
              if args.output_format == "tfrecord" and counts["written"] else "")
     print(f"stylize-dataset: {inputs} x {args.styles_per_image} style(s): wrote "
           f"{counts['written']}{where}, skipped {counts['skipped']} (already there), failed "
-          f"{counts['failed']} (listed in {dead_letter}) in "
-          f"{time.perf_counter() - start:.1f} s")
+          f"{counts['failed']}" + (f" (listed in {dead_letter})" if counts["failed"] else "")
+          + f" in {time.perf_counter() - start:.1f} s")
     if counts["failed"]:
         raise SystemExit(1)
 

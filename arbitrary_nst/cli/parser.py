@@ -11,12 +11,19 @@ Flags are parsed with ``absl.flags.argparse_flags`` (argparse with absl's flag s
 """
 
 import argparse
+import dataclasses
+import difflib
 import sys
 
 from absl.flags import argparse_flags
 
 from arbitrary_nst import registry
-from arbitrary_nst.datasets.recipe import CONTENT_FORMATS, FORMATS, OUTPUT_FORMATS
+from arbitrary_nst.datasets.recipe import (
+    CONTENT_FORMATS,
+    FORMATS,
+    OUTPUT_FORMATS,
+    DatasetRecipe,
+)
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.lite import runtime as lite_runtime
 from arbitrary_nst.methods import settings as method_settings
@@ -277,8 +284,8 @@ def build_parser():
     group.add_argument("--max_shard_mib", type=int, metavar="MIB", default=32,
                        help="size cap of a shard in MiB of image bytes")
     add_common(shards)
-    dataset = command("stylize-dataset", "--content FOLDER --style PATH [PATH ...] --output "
-                      "FOLDER [Beam pipeline options]")
+    dataset = command("stylize-dataset", "--content PATH [PATH ...] --style PATH [PATH ...] "
+                      "--output FOLDER [Beam pipeline options]")
     dataset.epilog = ("Flags not listed here are Apache Beam's pipeline options, passed as "
                       "they are (--runner, --direct_num_workers, Dataflow / Flink / Spark "
                       "options); without --runner: the DirectRunner in multi-processing "
@@ -293,13 +300,15 @@ def build_parser():
                             "shards of tf.train.Example records")
     group.add_argument("--content_format", default="auto", choices=("auto",) + CONTENT_FORMATS,
                        help="auto: tfrecord when every --content names .tfrecord files "
-                            "(e.g. 'data/train-*.tfrecord'), else images")
+                            "(e.g. 'data/train-*.tfrecord') or holds only such files, else "
+                            "images")
     group.add_argument("--style", required=True, action="extend", nargs="+", metavar="PATH",
                        help="paintings: folders, glob patterns or files")
     group = dataset.add_argument_group("output")
     group.add_argument("--output", required=True, metavar="FOLDER",
                        help="the stylized tree, or the folder of the TFRecord shards (what "
-                            "is there already is skipped)")
+                            "is there already is skipped; a rerun with other settings is "
+                            "refused)")
     group.add_argument("--output_format", default="folder", choices=OUTPUT_FORMATS,
                        help="folder: the same tree of images; tfrecord: shards of records "
                             "with the input's keys and labels and the painting's name")
@@ -318,7 +327,7 @@ def build_parser():
                        help="a trained feed-forward method (the default is "
                             "Stylized-ImageNet's)")
     group.add_argument("--alpha", type=float, metavar="X",
-                       help="1 = full style (Stylized-ImageNet), 0 = the photo")
+                       help="0 to 1: 1 = full style (Stylized-ImageNet), 0 = the photo")
     group.add_argument("--size", type=int, metavar="N",
                        help="long side of the outputs, px (default: each image's own)")
     group.add_argument("--style_size", type=int, default=512, metavar="N",
@@ -327,9 +336,9 @@ def build_parser():
     group.add_argument("--styles_per_image", type=int, default=1, metavar="N",
                        help="styles per image (random, distinct); above 1 each output's "
                             "name ends in -stylized-STYLE")
-    group.add_argument("--seed", type=int, default=0,
+    group.add_argument("--seed", type=int, default=0, metavar="N",
                        help="seeds which styles each image gets (a pure function of the "
-                            "seed and the image's path)")
+                            "seed and the image's path; default 0)")
     group.add_argument("--runtime", default="auto", choices=lite_runtime.RUNTIMES,
                        help="where the network runs (see stylize --help)")
     group.add_argument("--batch_size", type=int, default=1, metavar="N",
@@ -360,6 +369,8 @@ def check_rendering(args):
             raise ArgumentError(f"--{given[0]} applies to the feed-forward methods (this run "
                                 f"uses --method {args.method}, whose stroke size is "
                                 "--style_scale)")
+    if args.alpha is not None and not 0.0 <= args.alpha <= 1.0:
+        raise ArgumentError(f"--alpha {args.alpha}: expected 0 to 1")
     if args.alpha is not None and args.alpha != 1.0 and not spec.alpha:
         raise ArgumentError(f"--alpha applies to --method {' / '.join(registry.names(alpha=True))}"
                             f" only (this run uses --method {args.method}"
@@ -379,6 +390,42 @@ def check_rendering(args):
         for name in ("temporal_weight", "input_weight"):
             if not 0.0 <= getattr(args, name) <= 1.0:
                 raise ArgumentError(f"--{name} {getattr(args, name)}: expected 0 to 1")
+
+
+DATASET_RANGES = {"shards": (0, None), "batch_size": (1, None)}
+"""``(low, high)`` of the stylize-dataset flags that are no recipe keys (those take the
+recipe's ranges: :class:`~arbitrary_nst.datasets.recipe.DatasetRecipe`)."""
+
+
+def check_dataset(args, beam_options):
+    """Argument errors of ``stylize-dataset`` (exit 2): a value out of its range, or an
+    option that is neither one of its flags nor one of Apache Beam's pipeline options
+    (Beam itself drops such options with a warning, so a misspelt flag would be ignored)."""
+    ranges = {field.name: (field.metadata["low"], field.metadata["high"])
+              for field in dataclasses.fields(DatasetRecipe)}
+    for name, (low, high) in {**ranges, **DATASET_RANGES}.items():
+        value = getattr(args, name)
+        if value is not None and ((low is not None and value < low)
+                                  or (high is not None and value > high)):
+            expected = (f"{low} to {high}" if high is not None else f"at least {low}")
+            raise ArgumentError(f"--{name} {value}: expected {expected}")
+    if beam_options:
+        import logging
+        logging.disable(logging.WARNING)  # Beam's import and its "Discarding" warnings
+        try:
+            from apache_beam.options.pipeline_options import PipelineOptions
+            options = PipelineOptions(beam_options)
+            unknown = sorted(set(options.get_all_options(retain_unknown_options=True))
+                             - set(options.get_all_options()))
+        except ImportError:
+            return  # said by the command
+        finally:
+            logging.disable(logging.NOTSET)
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], list(vars(args)), n=1)
+            raise ArgumentError(f"--{unknown[0]}: neither a stylize-dataset flag nor an Apache "
+                                "Beam pipeline option" + (f" (did you mean --{close[0]}?)"
+                                                          if close else ""))
 
 
 class ArgumentError(Exception):

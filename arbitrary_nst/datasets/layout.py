@@ -12,6 +12,7 @@ import posixpath
 
 from apache_beam.io.filesystems import FileSystems
 
+from arbitrary_nst.datasets.records import is_shard
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.io.files import IMAGE_EXTENSIONS, SAVE_FORMATS
 
@@ -54,6 +55,15 @@ def find_shards(sources, flag="--content"):
                              "matching it")
         found.update(matches)
     return sorted(found)
+
+
+def holds_shards(sources):
+    """Whether ``sources`` (files, globs, folders) name or hold TFRecord shards only
+    (:func:`~arbitrary_nst.datasets.records.is_shard`) and at least one."""
+    try:
+        return all(is_shard(path) for path in find_shards(sources))
+    except UsageError:  # a source without any file
+        return False
 
 
 def find_images(sources, flag="--content"):

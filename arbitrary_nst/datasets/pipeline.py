@@ -29,6 +29,7 @@ import dataclasses
 import io
 import json
 import posixpath
+import time
 import uuid
 
 import apache_beam as beam
@@ -38,7 +39,7 @@ from apache_beam.metrics.metric import MetricsFilter
 
 from arbitrary_nst import registry
 from arbitrary_nst.datasets import assignment, layout, records, tally
-from arbitrary_nst.errors import NSTError
+from arbitrary_nst.errors import NSTError, UsageError
 from arbitrary_nst.io.files import IMAGE_EXTENSIONS
 
 NAMESPACE = "arbitrary_nst"
@@ -71,7 +72,9 @@ class Job:
       records: whether ``content`` are TFRecord shards of ``tf.train.Example`` records.
       output_format: one of :data:`~arbitrary_nst.datasets.recipe.OUTPUT_FORMATS`.
       shards: the number of output shards (0: the runner decides).
-      shard_prefix: the output shards' names start with it (one name per run).
+      shard_prefix: the output shards' names start with it (None: ``stylized-`` and
+        the run's UTC time and a random tag, one name per run; a prefix that shards in
+        ``output`` already have is refused by :func:`run`).
       batch_size: at most this many images go through the network together (those of
         one shape: :func:`~arbitrary_nst.rendering.control.stylize_batch`); 1 by default,
         as on a 2-core CPU batches of 8 were no faster (1.30 against 1.31 s per image)
@@ -97,12 +100,15 @@ class Job:
     records: bool = False
     output_format: str = "folder"
     shards: int = 0
-    shard_prefix: str = "stylized"
+    shard_prefix: str = None
     batch_size: int = 1
     classes: tuple = None
     tally: str = None
 
     def __post_init__(self):
+        if self.shard_prefix is None:
+            object.__setattr__(self, "shard_prefix", time.strftime(
+                "stylized-%Y%m%d-%H%M%S-", time.gmtime()) + uuid.uuid4().hex[:6])
         if self.classes is None:
             object.__setattr__(self, "classes", () if self.records else class_folders(
                 layout.find_images(self.content)))
@@ -346,10 +352,61 @@ def build(pipeline, job, dead_letter):
      | "dead letters" >> beam.io.WriteToText(dead_letter, shard_name_template=""))
 
 
+SETTINGS_FILE = ".stylize-dataset.json"
+"""The file in the output folder that records the settings its images were made with
+(hidden: not an image of the tree)."""
+SETTINGS = ("method", "alpha", "size", "style_size", "styles_per_image", "seed",
+            "extension", "quality", "output_format")
+"""The :class:`Job` fields that decide what an output is (with the paintings' keys)."""
+
+
+def check_settings(job):
+    """Records ``job``'s :data:`SETTINGS` (and the paintings' keys) in
+    :data:`SETTINGS_FILE` of its output, or checks them against those recorded there: a
+    rerun skips what exists, so outputs made otherwise would stay mixed in silently.
+
+    Raises:
+      UsageError: the output was made with other settings (naming the first one).
+    """
+    current = {name: getattr(job, name) for name in SETTINGS}
+    current["styles"] = [key for key, _ in job.styles]
+    path = FileSystems.join(job.output, SETTINGS_FILE)
+    if not FileSystems.exists(path):
+        write_file(path, json.dumps(current, indent=1, sort_keys=True).encode())
+        return
+    with FileSystems.open(path) as f:
+        recorded = json.loads(f.read())
+    for name, value in current.items():
+        if name in recorded and recorded[name] != value:
+            raise UsageError(f"{job.output} was stylized with {name} {recorded[name]!r} "
+                             f"({path}); this run has {value!r}: use another output folder, "
+                             "or the same settings to resume")
+
+
+def check_output(job):
+    """What :func:`run` checks of ``job``'s output before anything runs (a launcher may
+    call it sooner): :func:`check_settings`, and that no shards have ``job.shard_prefix``
+    already (their names would be written again).
+
+    Raises:
+      UsageError: the output holds images made with other settings, or such shards.
+    """
+    shards = FileSystems.join(job.output, job.shard_prefix + "-*")
+    if job.output_format == "tfrecord" and FileSystems.match([shards])[0].metadata_list:
+        raise UsageError(f"{shards}: shards of an earlier run have this prefix; give this "
+                         "run another shard_prefix")
+    check_settings(job)
+
+
 def run(job, dead_letter, options):
     """Runs the job with Beam ``options`` (``PipelineOptions``) and returns
     ``{"written", "skipped", "failed"}`` counts from its metrics. A TFRecord run that
-    wrote nothing leaves no (empty) shard."""
+    wrote nothing leaves no (empty) shard.
+
+    Raises:
+      UsageError: from :func:`check_output`.
+    """
+    check_output(job)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, job, dead_letter)
     result = pipeline.run()

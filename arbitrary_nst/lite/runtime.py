@@ -8,6 +8,7 @@ render runs in LiteRT or in TensorFlow.
 
 import importlib.util
 import os
+import threading
 
 from absl import logging
 
@@ -77,6 +78,10 @@ class LiteModel:
     (AdaIN's) XNNPACK's first call is already 2-3x faster (a 512 px transfer 1.7 s against
     4.2 s), so their files run it from the first call.
 
+    One call runs at a time (a lock): an interpreter is not thread-safe, and threads that
+    share a model (Beam's in-memory DirectRunner with several workers) crashed the
+    process inside LiteRT.
+
     Args:
       path: the file.
       threads: interpreter threads (default: the CPU count).
@@ -91,6 +96,7 @@ class LiteModel:
         self.path, self._threads = path, threads or os.cpu_count()
         self._xnnpack_first = xnnpack_first
         self._interpreters, self._runners, self._calls = {}, {}, {}
+        self._lock = threading.Lock()
         self.signatures = self._interpreter(False).get_signature_list()
 
     def _interpreter(self, delegated):
@@ -115,6 +121,10 @@ class LiteModel:
     def run(self, signature, **inputs):
         """``{output name: float32 array}`` of ``signature`` called with ``inputs``
         (``{input name: array}``, any height and width)."""
+        with self._lock:
+            return self._run(signature, inputs)
+
+    def _run(self, signature, inputs):
         from arbitrary_nst.networks import tracing
         self._calls[signature] = self._calls.get(signature, 0) + 1
         delegated = (self._xnnpack_first or tracing.many_calls_expected()
