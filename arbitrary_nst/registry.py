@@ -145,7 +145,7 @@ METHODS = {spec.name: spec for spec in (
         "painting, no style training (Li et al. 2017)", "arbitrary_nst.methods.wct.method:WCT",
         # alpha 0.6 at depth 4: the most style for the least content lost on the held-out
         # pairs (experiments/results/wct_settings.md; the reference code's default too)
-        WCTSettings, alpha=True, default_alpha=0.6, tile_size=512,
+        WCTSettings, alpha=True, default_alpha=0.6, tile_size=512, litert=True,
         training=TrainingSpec(None, _DECODER_KEYS, required_keys=("model.level",))),
     MethodSpec(
         "photowct", "photorealistic: another photo's colours and tones, edges kept (WCT with "

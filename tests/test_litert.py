@@ -45,7 +45,8 @@ CONTROLS = {
     "preserve_color": lambda s, t, m: ([s], {"preserve_color": True}),
     "style_scale": lambda s, t, m: ([s], {"style_scale": 0.5, "working_size": 64}),
     "detail": lambda s, t, m: ([s], {"size": 128, "working_size": 64}),
-    "tiled": lambda s, t, m: ([s], {"tile_size": 64, "tile_overlap": 16}),
+    "tiled": lambda s, t, m: ([s], {"tile_size": 64, "tile_overlap": 16,
+                                    "working_size": 128}),  # 6 tiles, not 88
 }
 
 
@@ -109,13 +110,13 @@ def test_weights_version_follows_the_bytes(tmp_path):
 
 
 def test_runtime_choice():
-    arbitrary, wct = registry.get("arbitrary"), registry.get("wct")
+    arbitrary, photowct = registry.get("arbitrary"), registry.get("photowct")
     assert lite_runtime.choose(arbitrary, "auto") == "litert"
     assert lite_runtime.choose(arbitrary, "tf") == "tf"
     assert lite_runtime.choose(arbitrary, "auto", "bicubic") == "tf"
-    assert lite_runtime.choose(wct, "auto") == "tf"
-    with pytest.raises(UsageError, match="method 'wct' has no LiteRT networks"):
-        lite_runtime.choose(wct, "litert")
+    assert lite_runtime.choose(photowct, "auto") == "tf"
+    with pytest.raises(UsageError, match="method 'photowct' has no LiteRT networks"):
+        lite_runtime.choose(photowct, "litert")
     assert lite_runtime.choose(arbitrary, "litert", "bilinear") == "tf"
 
 
@@ -130,12 +131,12 @@ def test_without_litert_installed_auto_falls_back(monkeypatch):
 
 def test_litert_flag_errors_are_one_line_before_anything_runs(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "arbitrary_nst.cli", "stylize", "--method", "wct",
+        [sys.executable, "-m", "arbitrary_nst.cli", "stylize", "--method", "photowct",
          "--runtime", "litert", "--content", CONTENT_PATH, "--style", STYLE_PATH,
          "--output", str(tmp_path / "out.png")], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "arbitrary-nst: error: --runtime litert: method 'wct' has no LiteRT networks; "
+        "arbitrary-nst: error: --runtime litert: method 'photowct' has no LiteRT networks; "
         "use --runtime tf or auto"]
     assert not os.listdir(tmp_path)
 

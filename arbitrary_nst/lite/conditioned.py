@@ -7,6 +7,7 @@ Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; condition vectors ``(N or 1, 
 import numpy as np
 
 from arbitrary_nst.lite.runtime import BATCH_CROSSOVER
+from arbitrary_nst.rendering.padding import reflect_pad
 
 TRANSFORMER, STYLIZE, STYLIZED = "transformer", "stylize", "stylized"
 """The transformer's file name, its signature's name and its output's name."""
@@ -45,13 +46,11 @@ class LiteConditionedTransformer:
         """``content`` ``(N, H, W, 3)`` rendered with ``vectors`` ``(N or 1, D)``:
         reflection-padded to multiples of :data:`MULTIPLE` and cropped back, as the
         TensorFlow networks' ``stylize``. Returns ``(N, H, W, 3)`` in [0, 1]."""
-        content = np.asarray(content, np.float32)
-        count, height, width = content.shape[:3]
-        padded = np.pad(content, ((0, 0), (0, -height % MULTIPLE), (0, -width % MULTIPLE),
-                                  (0, 0)), mode="reflect")
+        padded, crop = reflect_pad(content, MULTIPLE)
+        count = padded.shape[0]
         vectors = np.asarray(vectors, np.float32)
         vectors = np.ascontiguousarray(np.broadcast_to(vectors, (count, vectors.shape[-1])))
         images = next(name for name in self.transformer.input_names(STYLIZE)
                       if name != self.condition)
         inputs = {images: padded, self.condition: vectors}
-        return self.transformer.run(STYLIZE, **inputs)[STYLIZED][:, :height, :width]
+        return crop(self.transformer.run(STYLIZE, **inputs)[STYLIZED])

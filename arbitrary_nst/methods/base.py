@@ -37,15 +37,17 @@ from arbitrary_nst.methods.regions import Region
 
 
 class imported:
-    """A class attribute imported on first use: ``task = imported("module:Name")`` keeps
-    a TensorFlow module out of the import of a class that can render without it."""
+    """A class attribute imported on first use: ``task = imported("module:Name")`` (or a
+    whole module, ``imported("module")``) keeps a TensorFlow module out of the import of
+    a class that can render without it."""
 
     def __init__(self, path):
         self.path = path
 
     def __get__(self, instance, owner):
         module, _, name = self.path.partition(":")
-        return getattr(importlib.import_module(module), name)
+        module = importlib.import_module(module)
+        return getattr(module, name) if name else module
 
 
 class Method:

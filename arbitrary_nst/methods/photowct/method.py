@@ -28,6 +28,7 @@ class PhotoWCT(WCT):
     task = PhotoWCTDecoderTask
     networks = network
     weights = weights
+    lite_network = None  # the unpooling needs max_pool_with_argmax, a LiteRT custom op
 
     def stylize(self, content, styles, regions, alpha=1.0):
         settings = self.settings

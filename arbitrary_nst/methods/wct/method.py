@@ -6,7 +6,8 @@ features, the paper's interpolation); ``alpha`` blends the transformed and the c
 features at every level (the paper's); regions are transformed with their own statistics
 and blended in feature space; a flat painting keeps the photo's own covariance with the
 painting's mean. Content past the tile size is rendered in tiles whose every level uses
-the thumbnail's statistics.
+the thumbnail's statistics. The network may be the TensorFlow one or its LiteRT form
+(:mod:`arbitrary_nst.methods.wct.lite`): the same calls.
 
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
@@ -17,13 +18,11 @@ import numpy as np
 
 from arbitrary_nst.errors import WeightsError
 from arbitrary_nst.io import image_io
-from arbitrary_nst.methods.base import FeedForward, encoded
-from arbitrary_nst.methods.wct import network as wct_network
+from arbitrary_nst.methods.base import FeedForward, encoded, imported
+from arbitrary_nst.methods.wct import lite
 from arbitrary_nst.methods.wct import weights as wct_weights
-from arbitrary_nst.methods.wct.task import WCTDecoderTask
-from arbitrary_nst.networks import layers
 from arbitrary_nst.networks.decoder_layout import block_of
-from arbitrary_nst.rendering import flatness, tiling
+from arbitrary_nst.rendering import flatness
 
 
 @functools.lru_cache(maxsize=8)
@@ -42,8 +41,7 @@ def with_levels(network, levels):
                            f"{', '.join(available)}): lower --depth")
     if tuple(network.levels) == tuple(levels):
         return network
-    return type(network)(levels, {level: network.decoders[level] for level in levels},
-                         network.arch)
+    return network.with_levels(levels)
 
 
 class WCT(FeedForward):
@@ -55,9 +53,17 @@ class WCT(FeedForward):
     class as ``network_class`` and ``build_decoders``) and :attr:`weights` (the module
     with ``shipped`` and ``DECODERS_PATH``).
     """
-    task = WCTDecoderTask
-    networks = wct_network
+    task = imported("arbitrary_nst.methods.wct.task:WCTDecoderTask")
+    networks = imported("arbitrary_nst.methods.wct.network")
     weights = wct_weights
+    lite_network = lite.LiteWCT
+    lite_models = staticmethod(lite.lite_models)
+
+    @classmethod
+    def weights_files(cls):
+        from arbitrary_nst.networks.weights import vgg_weights_file
+        vgg = vgg_weights_file("vgg16")
+        return [cls.weights.DECODERS_PATH] + ([vgg[0]] if vgg else [])
 
     @classmethod
     def shipped(cls):
@@ -92,6 +98,7 @@ class WCT(FeedForward):
 
     @classmethod
     def with_upsampling(cls, network, interpolation):
+        from arbitrary_nst.networks import layers
         return type(network)(network.levels, {
             level: layers.with_upsampling(decoder, interpolation)
             for level, decoder in network.decoders.items()}, network.arch)
@@ -114,14 +121,15 @@ class WCT(FeedForward):
         network = self.network
         tiles = self.tiles(content)
         if tiles is None:
-            return network.stylize(content, targets, regions_first(masks), alphas)[0].numpy()
+            return network.stylize(content, targets, regions_first(masks), alphas)[0]
+        from arbitrary_nst.rendering import tiling
         small = tiling.thumbnail(content)
         small_masks = None if masks is None else image_io.resize(masks, *small.shape[:2])
         _, statistics = network.stylize(small, targets, regions_first(small_masks), alphas)
 
         def render(tile, tile_masks=None):
             return network.stylize(tile, targets, regions_first(tile_masks), alphas,
-                                   statistics)[0].numpy()
+                                   statistics)[0]
 
         arrays = (content,) if masks is None else (content, masks)
         return tiling.render_tiled(arrays, render, *tiles)

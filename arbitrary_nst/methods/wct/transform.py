@@ -21,10 +21,12 @@ their outputs (the paper's interpolation) in one transform. Statistics may be we
 a mask (a region's own mean and covariance, for spatial control) and may come from
 another image than the one transformed (a thumbnail's, for tiles).
 
-Features are float32 ``(H, W, C)`` (one image); statistics ``(C,)`` and ``(C, C)``.
+Features are float32 ``(H, W, C)`` numpy arrays (one image); statistics float64 ``(C,)``
+and ``(C, C)``. Numpy (LAPACK's eigendecomposition), so the TensorFlow and the LiteRT
+networks share it: LiteRT has no eigendecomposition.
 """
 
-import tensorflow as tf
+import numpy as np
 
 EIGEN_FLOOR = 1e-5
 """Eigenvalues below this fraction of the largest are treated as 0."""
@@ -36,15 +38,14 @@ def statistics(features, weights=None):
     """Weighted mean ``(C,)`` and covariance ``(C, C)`` (float64) of ``features``
     ``(H, W, C)``; ``weights`` ``(H, W)`` >= 0 (None: all 1). No weight at all gives a zero
     mean and covariance."""
-    flat = tf.cast(tf.reshape(features, [-1, tf.shape(features)[-1]]), tf.float64)
-    weights = (tf.ones([tf.shape(flat)[0]], tf.float64) if weights is None
-               else tf.cast(tf.reshape(weights, [-1]), tf.float64))
-    total = tf.reduce_sum(weights)
-    safe = tf.maximum(total, 1e-12)
-    mean = tf.reduce_sum(flat * weights[:, None], axis=0) / safe
-    centered = (flat - mean) * tf.sqrt(weights)[:, None]
-    covariance = tf.matmul(centered, centered, transpose_a=True) / safe
-    return mean, covariance
+    features = np.asarray(features)
+    flat = features.reshape(-1, features.shape[-1]).astype(np.float64)
+    weights = (np.ones(flat.shape[0]) if weights is None
+               else np.asarray(weights, np.float64).reshape(-1))
+    safe = max(float(weights.sum()), 1e-12)
+    mean = weights @ flat / safe
+    centered = (flat - mean) * np.sqrt(weights)[:, None]
+    return mean, centered.T @ centered / safe
 
 
 def matrix_powers(covariance, powers, ridge=0.0):
@@ -52,13 +53,12 @@ def matrix_powers(covariance, powers, ridge=0.0):
     semi-definite ``(C, C)`` float64 matrix (one eigendecomposition), with ``ridge`` times
     its mean eigenvalue added first; eigenvalues under :data:`EIGEN_FLOOR` of the largest
     (after the ridge) count as 0 (also for negative powers)."""
-    eigenvalues, vectors = tf.linalg.eigh(covariance)
-    eigenvalues = tf.maximum(eigenvalues, 0.0)
-    eigenvalues += ridge * tf.reduce_mean(eigenvalues)
-    keep = eigenvalues > EIGEN_FLOOR * tf.reduce_max(eigenvalues)
-    safe = tf.where(keep, eigenvalues, 1.0)
-    return [tf.matmul(vectors * tf.where(keep, tf.pow(safe, power), 0.0)[None, :], vectors,
-                      transpose_b=True) for power in powers]
+    eigenvalues, vectors = np.linalg.eigh(covariance)
+    eigenvalues = np.maximum(eigenvalues, 0.0)
+    eigenvalues += ridge * eigenvalues.mean()
+    keep = eigenvalues > EIGEN_FLOOR * eigenvalues.max()
+    safe = np.where(keep, eigenvalues, 1.0)
+    return [(vectors * np.where(keep, safe ** power, 0.0)) @ vectors.T for power in powers]
 
 
 def style_condition(features, weights=None):
@@ -81,10 +81,8 @@ def transform(features, content, style, alpha=1.0):
     """Whitens ``features`` ``(H, W, C)`` with ``content`` = ``(mean, whitening, ...)`` and
     colours them with ``style`` = ``(mean, colouring)``; ``alpha`` 1 = the style's
     statistics, 0 = ``features`` unchanged. Returns float32 ``(H, W, C)``."""
-    shape = tf.shape(features)
-    flat = tf.cast(tf.reshape(features, [-1, shape[-1]]), tf.float64)
-    matrix = tf.matmul(style[1], content[1])  # colouring . whitening, (C, C)
-    moved = tf.matmul(flat - content[0], matrix, transpose_b=True) + style[0]
-    moved = tf.cast(tf.reshape(moved, shape), tf.float32)
-    features = tf.cast(features, tf.float32)
-    return alpha * moved + (1.0 - alpha) * features
+    features = np.asarray(features, np.float32)
+    flat = features.reshape(-1, features.shape[-1]).astype(np.float64)
+    matrix = style[1] @ content[1]  # colouring . whitening, (C, C)
+    moved = ((flat - content[0]) @ matrix.T + style[0]).astype(np.float32)
+    return alpha * moved.reshape(features.shape) + (1.0 - alpha) * features
