@@ -65,7 +65,10 @@ class LiteWCT(LevelTransforms):
     FILES = tuple(encoder_file(level) for level in LEVELS) + tuple(
         decoder_file(level) for level in LEVELS)
     XNNPACK_FIRST_CALL = True
-    BATCH_CROSSOVER = 12
+    BATCH_CROSSOVER = 7
+    """At 512 px a warm render takes 4.40 s here against TensorFlow's 4.12 s (the
+    transforms are numpy in both), and TensorFlow starts ~2.0 s later
+    (experiments/results/benchmark_startup.md)."""
 
     def __init__(self, models, levels=None):
         self.models = models
