@@ -50,8 +50,21 @@ CONTROLS = {
 }
 
 
+SLOW_METHODS = ("wct",)
+"""Methods whose renders take seconds here (VGG to relu4_1 and four decoders): in the
+default run with the controls of :data:`QUICK_CONTROLS` only, the others under
+``-m slow`` (together they took 150 s and grew a test process by 2 GB)."""
+QUICK_CONTROLS = ("plain", "mask", "tiled")
+
+
+def lite_case(method, *rest):
+    """A parameter set of ``method``, marked slow where it belongs to the slow run."""
+    slow = method in SLOW_METHODS and (not rest or rest[0] not in QUICK_CONTROLS)
+    return pytest.param(method, *rest, marks=[pytest.mark.slow] if slow else [])
+
+
 @pytest.mark.parametrize("method, control", [
-    (method, control) for method in LITE_METHODS for control in sorted(CONTROLS)
+    lite_case(method, control) for method in LITE_METHODS for control in sorted(CONTROLS)
     if control != "alpha" or registry.get(method).alpha])
 def test_litert_renders_what_tensorflow_renders(method, control, images):
     content, style, stripes, mask = images
@@ -147,7 +160,7 @@ NO_TENSORFLOW = (NO_TENSORFLOW_PREFIX
                  + "from arbitrary_nst.cli import run; sys.argv[0] = 'arbitrary-nst'; run()")
 
 
-@pytest.mark.parametrize("method", LITE_METHODS)
+@pytest.mark.parametrize("method", [lite_case(method) for method in LITE_METHODS])
 def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images, method):
     style = STYLE_PATH if registry.get(method).style_images else 3
     # converted beforehand (the conversion itself needs TensorFlow)
