@@ -21,7 +21,10 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN_PATH = os.path.join(ROOT, "tests", "data", "golden.npz")
 IMAGE_TOLERANCE = 1.0 / 255.0
-LOSS_TOLERANCE = 1e-5
+LOSS_TOLERANCE = 1e-3
+"""Relative: three training steps compound the CPU's kernel differences (a machine with
+AVX-512 FP16 gave one multistyle loss 1.2e-4 away from the recording); a refactoring that
+changes a loss moves it by far more."""
 TRAINING_STEPS = 3
 
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import TEST_ASSETS
 
+from arbitrary_nst import registry
 from arbitrary_nst.training import config
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
@@ -242,7 +243,7 @@ def test_tflite_precision_tiny(tmp_path):
     report = run_script("tflite_precision", tmp_path, "size=96", "precisions=[float32,float16]")
     rows = {(m, p): (float(k.replace(",", "")), float(mean)) for m, p, k, mean in re.findall(
         r"\| (\w+) \| (float\d+) \| ([\d,]+) \| ([\d.]+) \|", report)}
-    assert {m for m, _ in rows} == {"arbitrary", "multistyle"}
-    for method in ("arbitrary", "multistyle"):
+    assert {m for m, _ in rows} == set(registry.names(litert=True))
+    for method in registry.names(litert=True):
         assert rows[method, "float32"][1] < 1 / 255
         assert rows[method, "float16"][0] < 0.6 * rows[method, "float32"][0]
