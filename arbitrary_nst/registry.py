@@ -218,14 +218,20 @@ def runs_with_defaults(name):
     return True
 
 
+def check_alpha(alpha, name="alpha"):
+    """Raises UsageError (naming ``name``, e.g. the flag) for an ``alpha`` outside [0, 1]
+    (None: the method's default, accepted)."""
+    if alpha is not None and not 0.0 <= alpha <= 1.0:
+        raise UsageError(f"{name} {alpha}: expected 0 to 1")
+
+
 def check_controls(spec, alpha=None, styles=None, working_size=None, detail=None):
     """Raises UsageError when a control does not apply to the method of ``spec``: an
     ``alpha`` other than 1 (None: the method's default) without a trade-off, style
     images for built-in styles (or the reverse; ``styles``: the values given, images having a ``shape``), a working size or
     detail source for an optimisation, an ``alpha`` outside [0, 1] (1 = the style, 0 =
     the photo: the trade-off is no extrapolation)."""
-    if alpha is not None and not 0.0 <= alpha <= 1.0:
-        raise UsageError(f"alpha {alpha}: expected 0 to 1")
+    check_alpha(alpha)
     if alpha is not None and alpha != 1.0 and not spec.alpha:
         raise UsageError(f"method {spec.name!r} has no alpha trade-off"
                          + (f": {spec.alpha_instead}" if spec.alpha_instead else ""))

@@ -369,8 +369,10 @@ def check_rendering(args):
             raise ArgumentError(f"--{given[0]} applies to the feed-forward methods (this run "
                                 f"uses --method {args.method}, whose stroke size is "
                                 "--style_scale)")
-    if args.alpha is not None and not 0.0 <= args.alpha <= 1.0:
-        raise ArgumentError(f"--alpha {args.alpha}: expected 0 to 1")
+    try:
+        registry.check_alpha(args.alpha, "--alpha")
+    except UsageError as exc:
+        raise ArgumentError(str(exc)) from None
     if args.alpha is not None and args.alpha != 1.0 and not spec.alpha:
         raise ArgumentError(f"--alpha applies to --method {' / '.join(registry.names(alpha=True))}"
                             f" only (this run uses --method {args.method}"

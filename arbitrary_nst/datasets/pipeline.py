@@ -374,8 +374,7 @@ def check_settings(job):
     if not FileSystems.exists(path):
         write_file(path, json.dumps(current, indent=1, sort_keys=True).encode())
         return
-    with FileSystems.open(path) as f:
-        recorded = json.loads(f.read())
+    recorded = json.loads(layout.read(path))
     for name, value in current.items():
         if name in recorded and recorded[name] != value:
             raise UsageError(f"{job.output} was stylized with {name} {recorded[name]!r} "
