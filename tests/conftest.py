@@ -40,26 +40,26 @@ def summary_tags(folder):
 
 @pytest.fixture(scope="module", autouse=True)
 def release_caches():
-    """After each test module, drops what the package keeps for the next call in the same
-    process (networks of checkpoints, upsampling variants, VGG extractors, style
-    encodings, traced functions), so the suite's memory does not grow module after module
-    (the shipped networks stay: most modules use them)."""
+    """After each test module, drops everything the package keeps for the next call in the
+    same process (every ``functools.lru_cache`` of its modules: shipped and checkpoint
+    networks, LiteRT interpreters, VGG weights and extractors, upsampling variants; the
+    style encodings; Keras' session), so a test process holds one module's networks at a
+    time, not every method's by the end (reloading them costs ~1 s per module that uses
+    them)."""
     yield
     import gc
     import sys
-    if "tensorflow" not in sys.modules:
-        return
-    import tensorflow as tf
-
     from arbitrary_nst.methods import base
-    from arbitrary_nst.methods.wct import method as wct_method
-    from arbitrary_nst.networks import vgg
-    from arbitrary_nst.rendering import tiling
-    for cached in (base._load_checkpoint, base._with_upsampling, base.lite_network_of, wct_method.with_levels,
-                   tiling.thumbnail_normalized, vgg.shared_extractor):
-        cached.cache_clear()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("arbitrary_nst"):
+            continue
+        for value in list(vars(module).values()):
+            if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name:
+                value.cache_clear()
     base._ENCODINGS.clear()
-    tf.keras.backend.clear_session()
+    if sys.modules.get("tensorflow") is not None:
+        import tensorflow as tf
+        tf.keras.backend.clear_session()
     gc.collect()
 
 
