@@ -151,7 +151,7 @@ METHODS = {spec.name: spec for spec in (
         "photowct", "photorealistic: another photo's colours and tones, edges kept (WCT with "
         "unpooling decoders + smoothing, Li et al. 2018)",
         "arbitrary_nst.methods.photowct.method:PhotoWCT", PhotoWCTSettings, alpha=True,
-        tile_size=512, default_detail="photo", photo_references=True,
+        tile_size=512, default_detail="photo", photo_references=True, litert=True,
         training=TrainingSpec(None, _DECODER_KEYS, required_keys=("model.level",))),
     MethodSpec(
         "gatys", "optimisation of the pixels (Gatys et al. 2016)",

@@ -27,7 +27,8 @@ quantized on the fly; int8: weights and activations int8, calibrated on
 @dataclasses.dataclass(frozen=True)
 class Function:
     """A TensorFlow computation to convert like a Keras model: ``call(inputs)`` (a list
-    of tensors, or one tensor for one input) returns one tensor; ``inputs`` are named
+    of tensors, or one tensor for one input) returns one tensor, or a tuple of them (one
+    per output name given to :func:`to_tflite`); ``inputs`` are named
     ``tf.TensorSpec`` s (the first dimension, the batch, is made dynamic like a Keras
     model's)."""
     call: object
@@ -45,7 +46,8 @@ def to_tflite(model, signature, output, precision="float32", representative=None
         vectors; batch, height and width stay dynamic (set at run time with the
         interpreter's input resizing); the variables it reads are frozen in.
       signature: the signature's name (e.g. "stylize").
-      output: the name of its one output (e.g. "stylized").
+      output: the name of its one output (e.g. "stylized"), or a tuple of names for a
+        :class:`Function` that returns a tuple (in that order).
       precision: one of :data:`PRECISIONS`.
       representative: for "int8", a callable returning an iterable of
         ``{input name: array}`` (the calibration inputs).
@@ -62,9 +64,11 @@ def to_tflite(model, signature, output, precision="float32", representative=None
     call = tf.function(lambda *inputs: model(list(inputs) if len(inputs) > 1 else inputs[0]))
     frozen = convert_variables_to_constants_v2(call.get_concrete_function(*specs))
 
+    names = (output,) if isinstance(output, str) else tuple(output)
+
     @tf.function(input_signature=specs)
     def signed(*inputs):
-        return {output: frozen(*inputs)[0]}
+        return dict(zip(names, frozen(*inputs), strict=True))
 
     module = tf.Module()
     module.signed = signed

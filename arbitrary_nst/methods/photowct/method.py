@@ -14,21 +14,22 @@ Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
 
 import numpy as np
-import tensorflow as tf
 
 from arbitrary_nst.errors import UsageError
-from arbitrary_nst.methods.photowct import labels, network, smoothing, weights
-from arbitrary_nst.methods.photowct.task import PhotoWCTDecoderTask
+from arbitrary_nst.methods.base import imported
+from arbitrary_nst.methods.photowct import labels, lite, smoothing, weights
 from arbitrary_nst.methods.wct.method import WCT, blend
 from arbitrary_nst.rendering import flatness
 
 
 class PhotoWCT(WCT):
-    """WCT with unpooling decoders, label-matched regions and smoothing."""
-    task = PhotoWCTDecoderTask
-    networks = network
+    """WCT with unpooling decoders, label-matched regions and smoothing; in TensorFlow or
+    LiteRT (:mod:`arbitrary_nst.methods.photowct.lite`)."""
+    task = imported("arbitrary_nst.methods.photowct.task:PhotoWCTDecoderTask")
+    networks = imported("arbitrary_nst.methods.photowct.network")
     weights = weights
-    lite_network = None  # the unpooling needs max_pool_with_argmax, a LiteRT custom op
+    lite_network = lite.LitePhotoWCT
+    lite_models = staticmethod(lite.lite_models)
 
     def stylize(self, content, styles, regions, alpha=1.0):
         settings = self.settings
@@ -47,7 +48,7 @@ class PhotoWCT(WCT):
                              f"style image, not {len(styles)}")
         pairs = labels.matched_regions(self.settings.content_labels, self.settings.style_labels,
                                        content.shape, styles[0].shape)
-        per_label = self.network.masked_style_conditions(tf.constant(styles[0][None]),
+        per_label = self.network.masked_style_conditions(styles[0][None],
                                                          [mask for _, mask in pairs])
         flat = [flatness.is_flat(styles[0])]
         targets, masks, alphas = [], [], []

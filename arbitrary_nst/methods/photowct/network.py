@@ -5,31 +5,51 @@ photo's edges where they were (no painterly wobble). Four levels, relu4_1 to rel
 the paper.
 
 The encoder is the same frozen VGG16; for the photo being stylized it also returns, at
-every pooling, where each maximum came from (``tf.nn.max_pool_with_argmax``), and the
-decoder puts each value back there (zeros elsewhere).
+every pooling, where each maximum came from (its switches: :func:`max_pool_with_switches`),
+and the decoder puts each value back there (zeros elsewhere). The switches are masks built
+from ``space_to_depth``, not ``tf.nn.max_pool_with_argmax``'s flat indices: the same
+positions (the first maximum of each 2x2 window in row-major order, as the argmax's CPU
+kernel picks), with builtin operations only, so the networks convert to LiteRT
+(:mod:`arbitrary_nst.methods.photowct.lite`).
 
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1].
 """
 
 import tensorflow as tf
 
+from arbitrary_nst.methods.photowct.settings import LEVELS
 from arbitrary_nst.methods.wct.network import WCTNetwork
 from arbitrary_nst.networks import layers
 from arbitrary_nst.networks.decoder_layout import bottleneck_channels, mirror_layers
 from arbitrary_nst.networks.vgg import shared_extractor
 
-LEVELS = ("block4_conv1", "block3_conv1", "block2_conv1", "block1_conv1")
-"""relu4_1 ... relu1_1, coarse to fine (the paper's four)."""
+
+def max_pool_with_switches(images):
+    """2x2 max pooling, stride 2, of ``images`` ``(N, H, W, C)`` with its switches (an odd
+    H or W loses its last row or column, as a "VALID" pooling).
+
+    Returns:
+      ``(pooled (N, H/2, W/2, C), switches (N, H/2, W/2, 4C))``: ``switches`` is 1 where
+      a window's value is its first maximum (row-major order within the window) and 0
+      elsewhere, laid out as ``tf.nn.space_to_depth(images, 2)`` (window position
+      ``(dy, dx)`` in channels ``(2 dy + dx) C ... (2 dy + dx + 1) C - 1``).
+    """
+    channels, size = images.shape[-1], tf.shape(images)
+    blocks = tf.nn.space_to_depth(images[:, :size[1] // 2 * 2, :size[2] // 2 * 2], 2)
+    size = tf.shape(blocks)
+    windows = tf.reshape(blocks, [size[0], size[1], size[2], 4, channels])
+    pooled = tf.reduce_max(windows, axis=3)
+    is_max = tf.cast(tf.equal(windows, pooled[:, :, :, None]), tf.float32)
+    earlier = tf.cumsum(is_max, axis=3, exclusive=True)  # maxima before each position
+    first = is_max * tf.cast(tf.equal(earlier, 0.0), tf.float32)
+    return pooled, tf.reshape(first, size)
 
 
-def unpool(features, switch):
+def unpool(features, switches):
     """Max-unpooling: ``features`` ``(N, h, w, C)`` put back where the maxima of a 2x2
-    pooling came from; ``switch`` = ``(argmax, shape)`` of that pooling (flat indices
-    over the batch, the pooled input's shape). Returns ``(N, H, W, C)``."""
-    argmax, shape = switch
-    total = tf.cast(tf.reduce_prod(shape), tf.int64)
-    flat = tf.scatter_nd(tf.reshape(argmax, [-1, 1]), tf.reshape(features, [-1]), [total])
-    return tf.reshape(flat, shape)
+    pooling came from (``switches`` ``(N, h, w, 4C)`` of :func:`max_pool_with_switches`),
+    zeros elsewhere. Returns ``(N, 2h, 2w, C)``."""
+    return tf.nn.depth_to_space(tf.tile(features, [1, 1, 1, 4]) * switches, 2)
 
 
 class UnpoolingDecoder(tf.keras.Model):
@@ -38,7 +58,8 @@ class UnpoolingDecoder(tf.keras.Model):
     and shapes as WCT's decoders), unpooling where they upsample.
 
     Call as ``decoder(features, switches)``: ``features`` ``(N, h, w, C)`` on VGG's scale,
-    ``switches`` ``{"block{b}_pool": (argmax, shape)}`` from the encoder.
+    ``switches`` ``{"block{b}_pool": switches}`` from the encoder
+    (:func:`max_pool_with_switches`).
     """
 
     def __init__(self, bottleneck, arch="vgg16", seed=0, dtype_policy=None, name=None):
@@ -81,17 +102,15 @@ class PhotoWCTNetwork(WCTNetwork):
                          name)
 
     def encode_for_decoding(self, images, level):
-        """``(features at level (N, h, w, C), {"block{b}_pool": (argmax, shape)})``: the
-        VGG pass of ``images`` (H, W multiples of 2^(block - 1)) with its switches."""
+        """``(features at level (N, h, w, C), {"block{b}_pool": switches})``: the VGG
+        pass of ``images`` (H, W multiples of 2^(block - 1)) with the switches of its
+        poolings (:func:`max_pool_with_switches`)."""
         extractor = shared_extractor((level,), self.arch)
         x = tf.convert_to_tensor(images, tf.float32)
         switches = {}
         for layer in extractor.layers[1:]:  # after the input
             if isinstance(layer, tf.keras.layers.MaxPooling2D):
-                pooled, argmax = tf.nn.max_pool_with_argmax(
-                    x, 2, 2, "VALID", include_batch_in_index=True)
-                switches[layer.name] = (argmax, tf.shape(x, out_type=tf.int64))
-                x = pooled
+                x, switches[layer.name] = max_pool_with_switches(x)
             else:
                 x = layer(x)
         return tf.cast(x, tf.float32), switches

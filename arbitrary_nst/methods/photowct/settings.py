@@ -9,6 +9,8 @@ from arbitrary_nst.methods.wct.settings import check_depth, levels_of
 SMOOTHINGS = ("fast", "exact", "none")
 DEEPEST = 4
 """relu4_1: the deepest level there is a decoder for (the paper's four levels)."""
+LEVELS = levels_of(DEEPEST)
+"""relu4_1 ... relu1_1, coarse to fine (the paper's four)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,6 +10,11 @@ One file per network call, for every level ``L`` of
 * ``wct_decoder_L``: signature ``decode``, ``features (N, h, w, C) -> decoded (N, H, W,
   3)``, not clipped (the level's decoder, its upsampling as depth_to_space).
 
+Decoders that need more than the features (PhotoWCT's pooling switches:
+:mod:`arbitrary_nst.methods.photowct.lite`) have files whose encoder gives those as more
+outputs and whose decoder takes them as more inputs, of the same names; :class:`LiteWCT`
+passes them through.
+
 Images are float32 RGB in [0, 1].
 """
 
@@ -22,14 +27,20 @@ ENCODE, FEATURES, DECODE, DECODED = "encode", "features", "decode", "decoded"
 """The files' signature and output names."""
 
 
-def encoder_file(level):
+def encoder_file(level, prefix="wct"):
     """The name of ``level``'s encoder file."""
-    return f"wct_encoder_{level}"
+    return f"{prefix}_encoder_{level}"
 
 
-def decoder_file(level):
+def decoder_file(level, prefix="wct"):
     """The name of ``level``'s decoder file."""
-    return f"wct_decoder_{level}"
+    return f"{prefix}_decoder_{level}"
+
+
+def file_names(levels, prefix="wct"):
+    """The files of ``levels``: every encoder's, then every decoder's."""
+    return (tuple(encoder_file(level, prefix) for level in levels)
+            + tuple(decoder_file(level, prefix) for level in levels))
 
 
 def lite_models(network):
@@ -53,8 +64,11 @@ def lite_models(network):
 class LiteWCT(LevelTransforms):
     """WCT's encoders and decoders as LiteRT files.
 
+    Subclasses for other decoders set :attr:`PREFIX` (of the file names),
+    :attr:`LEVELS` and :attr:`FILES`.
+
     Args:
-      models: ``{name: LiteModel}`` for the names in :data:`FILES`.
+      models: ``{name: LiteModel}`` for the names in :attr:`FILES`.
       levels: the levels to pass through (None: every level there is a decoder for).
 
     Attributes:
@@ -62,8 +76,9 @@ class LiteWCT(LevelTransforms):
       decoders: ``{level: LiteModel}``.
       encoder: the deepest level's encoder (what cached style encodings are keyed by).
     """
-    FILES = tuple(encoder_file(level) for level in LEVELS) + tuple(
-        decoder_file(level) for level in LEVELS)
+    PREFIX = "wct"
+    LEVELS = LEVELS
+    FILES = file_names(LEVELS, PREFIX)
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 7
     """At 512 px a warm render takes 4.40 s here against TensorFlow's 4.12 s (the
@@ -72,14 +87,15 @@ class LiteWCT(LevelTransforms):
 
     def __init__(self, models, levels=None):
         self.models = models
-        self.decoders = {level: models[decoder_file(level)] for level in LEVELS
-                         if decoder_file(level) in models}
+        self.decoders = {level: models[decoder_file(level, self.PREFIX)]
+                         for level in self.LEVELS
+                         if decoder_file(level, self.PREFIX) in models}
         self.levels = tuple(sorted(levels or self.decoders, key=block_of, reverse=True))
-        self.encoder = models[encoder_file(self.levels[0])]
+        self.encoder = models[encoder_file(self.levels[0], self.PREFIX)]
 
     def with_levels(self, levels):
         """The same files, passing through ``levels`` only."""
-        return LiteWCT(self.models, levels)
+        return type(self)(self.models, levels)
 
     def encode_levels(self, images, levels):
         """``{level: features (N, h, w, C)}`` of ``images`` ``(N, H, W, 3)`` (a file per
@@ -87,11 +103,15 @@ class LiteWCT(LevelTransforms):
         return {level: self.encode_for_decoding(images, level)[0] for level in levels}
 
     def encode_for_decoding(self, images, level):
-        """``(features (N, h, w, C), None)`` of ``images`` at ``level``."""
-        return self.models[encoder_file(level)].run(ENCODE, images=np.asarray(
-            images, np.float32))[FEATURES], None
+        """``(features (N, h, w, C), context)`` of ``images`` at ``level``: the context is
+        the encoder file's other outputs ``{name: array}`` (None if it has none)."""
+        outputs = self.models[encoder_file(level, self.PREFIX)].run(
+            ENCODE, images=np.asarray(images, np.float32))
+        features = outputs.pop(FEATURES)
+        return features, outputs or None
 
     def decode(self, features, level, context=None):
-        """``features`` decoded by ``level``'s decoder, not clipped."""
-        return self.decoders[level].run(DECODE, features=np.asarray(
-            features, np.float32))[DECODED]
+        """``features`` decoded by ``level``'s decoder (``context`` from
+        :meth:`encode_for_decoding`: its further inputs), not clipped."""
+        return self.decoders[level].run(DECODE, features=np.asarray(features, np.float32),
+                                        **(context or {}))[DECODED]
