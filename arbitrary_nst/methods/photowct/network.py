@@ -34,15 +34,18 @@ def max_pool_with_switches(images):
       elsewhere, laid out as ``tf.nn.space_to_depth(images, 2)`` (window position
       ``(dy, dx)`` in channels ``(2 dy + dx) C ... (2 dy + dx + 1) C - 1``).
     """
-    channels, size = images.shape[-1], tf.shape(images)
-    blocks = tf.nn.space_to_depth(images[:, :size[1] // 2 * 2, :size[2] // 2 * 2], 2)
-    size = tf.shape(blocks)
-    windows = tf.reshape(blocks, [size[0], size[1], size[2], 4, channels])
-    pooled = tf.reduce_max(windows, axis=3)
-    is_max = tf.cast(tf.equal(windows, pooled[:, :, :, None]), tf.float32)
-    earlier = tf.cumsum(is_max, axis=3, exclusive=True)  # maxima before each position
-    first = is_max * tf.cast(tf.equal(earlier, 0.0), tf.float32)
-    return pooled, tf.reshape(first, size)
+    size = tf.shape(images)
+    even = images[:, :size[1] // 2 * 2, :size[2] // 2 * 2]
+    # the window's four positions in row-major order, and the maximum of those before each
+    positions = [even[:, dy::2, dx::2] for dy in (0, 1) for dx in (0, 1)]
+    before = [None]
+    for value in positions[:-1]:
+        before.append(value if before[-1] is None else tf.maximum(before[-1], value))
+    pooled = tf.maximum(before[-1], positions[-1])
+    switches = [tf.equal(positions[0], pooled)] + [
+        tf.logical_and(tf.equal(value, pooled), tf.less(earlier, pooled))
+        for value, earlier in zip(positions[1:], before[1:])]
+    return pooled, tf.cast(tf.concat(switches, axis=-1), tf.float32)
 
 
 def unpool(features, switches):
