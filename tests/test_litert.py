@@ -136,6 +136,19 @@ def test_runtime_choice():
     assert lite_runtime.choose(arbitrary, "litert", "bilinear") == "tf"
 
 
+@pytest.mark.parametrize("method", LITE_METHODS)
+def test_auto_runs_in_tensorflow_past_the_crossover_and_litert_without_it(method,
+                                                                          monkeypatch):
+    spec = registry.get(method)
+    crossover = lite_runtime.crossover(spec)
+    assert lite_runtime.choose(spec, "auto", renders=crossover + 1) == "tf"
+    if crossover >= 1:  # a one-image command in LiteRT
+        assert lite_runtime.choose(spec, "auto") == "litert"
+    assert lite_runtime.choose(spec, "litert", renders=crossover + 1) == "litert"
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # a LiteRT-only installation
+    assert lite_runtime.choose(spec, "auto", renders=crossover + 1) == "litert"
+
+
 def test_without_litert_installed_auto_falls_back(monkeypatch):
     # Another platform without ai-edge-litert wheels: the one thing mocked here.
     monkeypatch.setattr(lite_runtime, "available", lambda: False)

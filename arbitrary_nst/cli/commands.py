@@ -72,12 +72,13 @@ def load_style(args, value):
 
 
 def runtime_for_renders(args, renders):
-    """``args.runtime``, except "tf" for "auto" past the LiteRT network's
-    ``BATCH_CROSSOVER`` renders: long batches are faster in TensorFlow, whose faster
+    """``args.runtime``, except "tf" for "auto" where TensorFlow is faster for ``renders``
+    renders (:func:`arbitrary_nst.lite.runtime.choose`): long batches, whose faster
     renders repay its start-up."""
+    from arbitrary_nst.lite import runtime as lite_runtime
     runtime = getattr(args, "runtime", None)
-    if (runtime == "auto" and registry.get(args.method).litert and renders
-            > registry.implementation(args.method).lite_network.BATCH_CROSSOVER):
+    if runtime == "auto" and lite_runtime.available() and lite_runtime.choose(
+            registry.get(args.method), runtime, renders=renders) == "tf":
         return "tf"
     return runtime
 

@@ -8,6 +8,7 @@ render runs in LiteRT or in TensorFlow.
 
 import importlib.util
 import os
+import sys
 import threading
 
 from absl import logging
@@ -21,7 +22,7 @@ else TensorFlow), "litert", "tf"."""
 
 
 BATCH_CROSSOVER = 45
-"""Renders past which ``batch --runtime auto`` runs the arbitrary method in TensorFlow
+"""Renders past which ``--runtime auto`` runs the arbitrary method in TensorFlow
 (each LiteRT network class has its own ``BATCH_CROSSOVER``): at 512 px on a 2-core CPU
 TensorFlow starts ~4.5 s later but renders ~0.1 s faster per image (LiteRT re-plans its
 buffers for every new photo size): experiments/results/benchmark_startup.md."""
@@ -32,12 +33,21 @@ def available():
     return importlib.util.find_spec("ai_edge_litert") is not None
 
 
-def choose(spec, runtime, upsampling=None):
+def tensorflow_available():
+    """Whether TensorFlow can be imported here (without importing it)."""
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"] is not None
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+def choose(spec, runtime, upsampling=None, renders=1):
     """The runtime a network of ``spec`` (a :class:`~arbitrary_nst.registry.MethodSpec`)
-    runs in: "litert" or "tf".
+    runs in for ``renders`` renders: "litert" or "tf".
 
     "auto" and "litert" both run in LiteRT what it has: the shipped networks with their
-    trained ("nearest") upsampling. A network with other upsampling (an explicit
+    trained ("nearest") upsampling; "auto" runs in TensorFlow (where it is installed) past
+    the LiteRT network class's ``BATCH_CROSSOVER`` renders, where TensorFlow's faster
+    renders repay its start-up (0: TensorFlow is faster from the first render). A network with other upsampling (an explicit
     ``upsampling``, or the bicubic detail pass above the working size:
     :mod:`arbitrary_nst.rendering.multiscale`) runs in TensorFlow, as tiling with
     thumbnail statistics does (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
@@ -45,6 +55,7 @@ def choose(spec, runtime, upsampling=None):
     Args:
       runtime: one of :data:`RUNTIMES` (checked by the settings).
       upsampling: the network's upsampling option (None: "nearest").
+      renders: how many renders the job makes (a batch's images x styles).
 
     Raises:
       UsageError: "litert" for a method without LiteRT networks, or where
@@ -58,12 +69,20 @@ def choose(spec, runtime, upsampling=None):
     elif not available():
         reason = "ai-edge-litert is not installed (pip install ai-edge-litert==2.3.0)"
     if reason is None:
+        if runtime == "auto" and renders > crossover(spec) and tensorflow_available():
+            return "tf"
         return "litert"
     if runtime == "litert":
         raise UsageError(f"--runtime litert: {reason}; use --runtime tf or auto")
     if spec.litert:  # the installation lacks LiteRT: said under --verbose
         logging.info("rendering in TensorFlow: %s", reason)
     return "tf"
+
+
+def crossover(spec):
+    """The ``BATCH_CROSSOVER`` of the LiteRT network class of ``spec``'s method."""
+    from arbitrary_nst import registry
+    return registry.implementation(spec.name).lite_network.BATCH_CROSSOVER
 
 
 class LiteModel:

@@ -68,3 +68,9 @@ class LitePhotoWCT(LiteWCT):
     PREFIX = PREFIX
     LEVELS = LEVELS
     FILES = file_names(LEVELS, PREFIX)
+    BATCH_CROSSOVER = 0
+    """``--runtime auto`` renders PhotoWCT in TensorFlow where it is installed: at 512 px
+    a warm render takes 6.5-6.9 s here against TensorFlow's 3.7-5.4 s, and the whole
+    one-image command 9.0-11.1 s against 10.0-10.2 s (XNNPACK's VGG convolutions are no
+    faster than TensorFlow's on this CPU, and the switches cross into and out of LiteRT);
+    ``--runtime litert`` renders it without TensorFlow."""
