@@ -6,10 +6,11 @@ the paper.
 
 The encoder is the same frozen VGG16; for the photo being stylized it also returns, at
 every pooling, where each maximum came from (its switches: :func:`max_pool_with_switches`),
-and the decoder puts each value back there (zeros elsewhere). The switches are masks built
-from ``space_to_depth``, not ``tf.nn.max_pool_with_argmax``'s flat indices: the same
-positions (the first maximum of each 2x2 window in row-major order, as the argmax's CPU
-kernel picks), with builtin operations only, so the networks convert to LiteRT
+and the decoder puts each value back there (zeros elsewhere). The switches are masks
+(1 at each window's maximum, in ``space_to_depth``'s layout), not
+``tf.nn.max_pool_with_argmax``'s flat indices: the same positions (the first maximum of
+each 2x2 window in row-major order, as the argmax's CPU kernel picks), with builtin
+operations only, so the networks convert to LiteRT
 (:mod:`arbitrary_nst.methods.photowct.lite`).
 
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1].
