@@ -70,7 +70,7 @@ class LitePhotoWCT(LiteWCT):
     FILES = file_names(LEVELS, PREFIX)
     BATCH_CROSSOVER = 0
     """``--runtime auto`` renders PhotoWCT in TensorFlow where it is installed: at 512 px
-    a warm render takes 6.5-6.9 s here against TensorFlow's 3.7-5.4 s, and the whole
-    one-image command 9.0-11.1 s against 10.0-10.2 s (XNNPACK's VGG convolutions are no
-    faster than TensorFlow's on this CPU, and the switches cross into and out of LiteRT);
-    ``--runtime litert`` renders it without TensorFlow."""
+    a warm render takes 9.29 s here against TensorFlow's 7.32 s, and the whole one-image
+    command 10.24 s against 10.26 s (experiments/results/benchmark_startup.md; the
+    switches cross into and out of LiteRT at every level); ``--runtime litert`` renders
+    it without TensorFlow."""

@@ -81,9 +81,9 @@ class LiteWCT(LevelTransforms):
     FILES = file_names(LEVELS, PREFIX)
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 7
-    """At 512 px a warm render takes 4.40 s here against TensorFlow's 4.12 s (the
-    transforms are numpy in both), and TensorFlow starts ~2.0 s later
-    (experiments/results/benchmark_startup.md)."""
+    """At 512 px a warm render took 4.40 s here against TensorFlow's 4.12 s (the
+    transforms are numpy in both), and TensorFlow started ~2.0 s later; a busier run
+    measured 6.90 / 6.17 s and 0.6 s (experiments/results/benchmark_startup.md)."""
 
     def __init__(self, models, levels=None):
         self.models = models
