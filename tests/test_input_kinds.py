@@ -69,7 +69,7 @@ def test_flat_photos_stay_flat_and_keep_their_brightness(method, painting):
     outputs = []
     for level in (0.0, 0.5, 1.0):
         content = np.full((48, 70, 3), level, np.float32)
-        output = control.stylize(content, styles_for(method, painting), method=method)
+        output = control.stylize(content, styles_for(method, painting), method=method, **SMALL)
         assert np.all(np.isfinite(output)) and output.shape == content.shape
         assert flatness.pixel_std(output) < 1e-3  # no frame, no stripes
         outputs.append(float(luminance(output).mean()))
@@ -85,7 +85,7 @@ def test_any_flat_photo_gives_a_flat_output_at_its_luminance(method, height, wid
     rng = np.random.default_rng(height * 1000 + width)
     content = np.clip(np.asarray(colour, np.float32)
                       + rng.uniform(-noise, noise, (height, width, 3)), 0, 1).astype(np.float32)
-    output = control.stylize(content, styles_for(method, painting), method=method)
+    output = control.stylize(content, styles_for(method, painting), method=method, **SMALL)
     assert np.all(np.isfinite(output))
     assert flatness.pixel_std(output) < 1e-3
     # Clipping to [0, 1] may move the luminance of a saturated colour a little.
@@ -133,7 +133,7 @@ def test_a_flat_painting_warns_and_keeps_the_photo(method, photo, caplog):
 def test_a_flat_region_beside_texture_stays_plain_and_dark(method, photo, painting):
     content = photo.copy()
     content[:, :40] = 0.0
-    output = control.stylize(content, styles_for(method, painting), method=method)
+    output = control.stylize(content, styles_for(method, painting), method=method, **SMALL)
     assert np.all(np.isfinite(output))
     assert luminance(output[:, 8:32]).mean() < luminance(output[:, 48:]).mean()
 
@@ -222,7 +222,8 @@ def test_network_size_keeps_the_short_side_workable():
 @pytest.mark.parametrize("method", FEEDFORWARD)
 @pytest.mark.parametrize("size", [1, 2, 5, 16])
 def test_feed_forward_methods_give_any_small_size(method, size, photo, painting):
-    output = control.stylize(photo, styles_for(method, painting), method=method, size=size)
+    output = control.stylize(photo, styles_for(method, painting), method=method, size=size,
+                             **SMALL)
     assert max(output.shape[:2]) == size and np.all(np.isfinite(output))
 
 
