@@ -44,8 +44,9 @@ class Settings:
 def calibration(method, network, content, style):
     """``{file: callable}`` of int8 calibration inputs for each of ``method``'s files:
     128 px crops of ``content`` with ``style``'s condition (CIN transformers), 256 px
-    squares (a style predictor), or the crops with ``style``'s relu4_1 statistics, one
-    region of ones and alpha 1 (AdaIN's files)."""
+    squares (a style predictor), the crops' features (and pooling switches) at the level
+    of a decoder file (WCT's and PhotoWCT's), or the crops with ``style``'s relu4_1
+    statistics, one region of ones and alpha 1 (AdaIN's files)."""
     crops = [content[y:y + 128, x:x + 128][None]
              for y in range(0, content.shape[0] - 127, 96)
              for x in range(0, content.shape[1] - 127, 96)]
@@ -55,6 +56,9 @@ def calibration(method, network, content, style):
         if len(names) == 1 and hasattr(method, "condition"):  # a style predictor
             squares = [image_io.resize(crop[0], 256, 256)[None] for crop in crops]
             inputs[name] = lambda n=names[0], s=squares: ({n: x} for x in s)
+        elif "_decoder_" in name:  # a level's decoder: what its encoder gives
+            inputs[name] = lambda level=name.split("_decoder_")[1], c=crops: (
+                decoder_inputs(network, x, level) for x in c)
         elif len(names) == 1:
             inputs[name] = lambda n=names[0], c=crops: ({n: x} for x in c)
         elif hasattr(method, "condition"):
@@ -66,6 +70,14 @@ def calibration(method, network, content, style):
                      "masks": np.ones((1, 128, 128), np.float32)}
             inputs[name] = lambda c=crops, f=fixed: ({"content": x, **f} for x in c)
     return inputs
+
+
+def decoder_inputs(network, images, level):
+    """``{"features": ..., pooling: switches}`` of ``images`` at ``level`` (a WCT-family
+    network's encoder output, the inputs of that level's decoder file)."""
+    features, switches = network.encode_for_decoding(images, level)
+    return {"features": np.asarray(features),
+            **{pool: np.asarray(value) for pool, value in (switches or {}).items()}}
 
 
 def main(argv):
