@@ -47,10 +47,11 @@ def choose(spec, runtime, upsampling=None, renders=1):
     "auto" and "litert" both run in LiteRT what it has: the shipped networks with their
     trained ("nearest") upsampling; "auto" runs in TensorFlow (where it is installed) past
     the LiteRT network class's ``BATCH_CROSSOVER`` renders, where TensorFlow's faster
-    renders repay its start-up (0: TensorFlow is faster from the first render). A network with other upsampling (an explicit
-    ``upsampling``, or the bicubic detail pass above the working size:
-    :mod:`arbitrary_nst.rendering.multiscale`) runs in TensorFlow, as tiling with
-    thumbnail statistics does (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
+    renders repay its start-up (0: TensorFlow is faster from the first render). A network
+    with other upsampling (an explicit ``upsampling``, or the bicubic detail pass above
+    the working size: :mod:`arbitrary_nst.rendering.multiscale`) runs in TensorFlow, as
+    tiling with thumbnail statistics does
+    (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
 
     Args:
       runtime: one of :data:`RUNTIMES` (checked by the settings).
