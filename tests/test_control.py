@@ -111,7 +111,7 @@ def test_style_encodings_are_reused_across_calls(content64, style64):
     assert len(base._ENCODINGS) == 1
     again = arbitrary_nst.stylize(content64, [style64], working_size=32)
     assert len(base._ENCODINGS) == 1
-    np.testing.assert_array_equal(once, again)
+    np.testing.assert_allclose(once, again, atol=1e-5)  # LiteRT: XNNPACK after a first call
 
 
 @pytest.mark.parametrize("method", ["adain", "arbitrary"])

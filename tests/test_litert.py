@@ -44,7 +44,8 @@ CONTROLS = {
     "mask": lambda s, t, m: ([s, t], {"mask": m}),
     "preserve_color": lambda s, t, m: ([s], {"preserve_color": True}),
     "style_scale": lambda s, t, m: ([s], {"style_scale": 0.5, "working_size": 64}),
-    "detail": lambda s, t, m: ([s], {"size": 128, "working_size": 64}),
+    "detail": lambda s, t, m: ([s], {"size": 128, "working_size": 64}),  # bicubic pass
+    "upsampling": lambda s, t, m: ([s], {"upsampling": "bilinear"}),
     "tiled": lambda s, t, m: ([s], {"tile_size": 64, "tile_overlap": 16,
                                     "working_size": 128}),  # 6 tiles, not 88
 }
@@ -129,11 +130,9 @@ def test_runtime_choice():
     arbitrary, hub = registry.get("arbitrary"), registry.get("hub")
     assert lite_runtime.choose(arbitrary, "auto") == "litert"
     assert lite_runtime.choose(arbitrary, "tf") == "tf"
-    assert lite_runtime.choose(arbitrary, "auto", "bicubic") == "tf"
     assert lite_runtime.choose(hub, "auto") == "tf"
     with pytest.raises(UsageError, match="method 'hub' has no LiteRT networks"):
         lite_runtime.choose(hub, "litert")
-    assert lite_runtime.choose(arbitrary, "litert", "bilinear") == "tf"
 
 
 @pytest.mark.parametrize("method", LITE_METHODS)

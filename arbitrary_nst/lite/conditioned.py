@@ -17,9 +17,10 @@ MULTIPLE = 4
 
 def transformer_file(transformer):
     """``(Keras model, signature, output)`` of a Keras CIN ``transformer`` for
-    :func:`arbitrary_nst.lite.convert.to_tflite`: its upsampling layers as
+    :func:`arbitrary_nst.lite.convert.to_tflite`: its Keras ``UpSampling2D`` layers as
     :class:`~arbitrary_nst.networks.layers.Upsampling` "nearest" (depth_to_space, with
-    static shapes; Keras' UpSampling2D loses the static channels the converter needs)."""
+    static shapes; UpSampling2D loses the static channels the converter needs); an
+    interpolating variant's layers stay as they are."""
     from arbitrary_nst.networks import layers
     return layers.with_upsampling(transformer, "nearest"), STYLIZE, STYLIZED
 
@@ -35,6 +36,7 @@ class LiteConditionedTransformer:
       condition: the name of its vector input (set by subclasses).
     """
     FILES = (TRANSFORMER,)
+    UPSAMPLED = (TRANSFORMER,)
     XNNPACK_FIRST_CALL = False
     BATCH_CROSSOVER = BATCH_CROSSOVER
     condition = None

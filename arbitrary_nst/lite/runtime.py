@@ -40,29 +40,27 @@ def tensorflow_available():
     return importlib.util.find_spec("tensorflow") is not None
 
 
-def choose(spec, runtime, upsampling=None, renders=1):
+def choose(spec, runtime, renders=1):
     """The runtime a network of ``spec`` (a :class:`~arbitrary_nst.registry.MethodSpec`)
     runs in for ``renders`` renders: "litert" or "tf".
 
-    "auto" and "litert" both run in LiteRT what it has: the shipped networks with their
-    trained ("nearest") upsampling; "auto" runs in TensorFlow (where it is installed) past
-    the LiteRT network class's ``BATCH_CROSSOVER`` renders, where TensorFlow's faster
-    renders repay its start-up (0: TensorFlow is faster from the first render). A network
-    with other upsampling (an explicit ``upsampling``, or the bicubic detail pass above
-    the working size: :mod:`arbitrary_nst.rendering.multiscale`) runs in TensorFlow, as
-    tiling with thumbnail statistics does
+    "auto" and "litert" both run in LiteRT what it has: the method's networks with any
+    upsampling (the bicubic detail pass above the working size included:
+    :mod:`arbitrary_nst.rendering.multiscale`); "auto" runs in TensorFlow (where it is
+    installed) past the LiteRT network class's ``BATCH_CROSSOVER`` renders, where
+    TensorFlow's faster renders repay its start-up (0: TensorFlow is faster from the
+    first render). Tiling with thumbnail statistics runs in TensorFlow
     (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
 
     Args:
       runtime: one of :data:`RUNTIMES` (checked by the settings).
-      upsampling: the network's upsampling option (None: "nearest").
       renders: how many renders the job makes (a batch's images x styles).
 
     Raises:
       UsageError: "litert" for a method without LiteRT networks, or where
         ``ai-edge-litert`` is not installed.
     """
-    if runtime == "tf" or upsampling not in (None, "nearest"):
+    if runtime == "tf":
         return "tf"
     reason = None
     if not spec.litert:

@@ -3,7 +3,8 @@
 A method's networks are converted once per weights (the first render in LiteRT, which
 then imports TensorFlow for the conversion) and kept in
 ``$ARBITRARY_NST_CACHE/litert/`` (default ``~/.cache/arbitrary_nst/litert/``), one file
-per network, named ``{method}-{network}-{version}.tflite``: ``version`` is a digest of
+per network, named ``{method}-{network}-{version}.tflite`` (``{network}_{upsampling}``
+for a network's variant with interpolating upsampling): ``version`` is a digest of
 the weights the file was converted from (the shipped files' bytes, or a training run's
 latest checkpoint) and of :data:`FORMAT`, so new weights convert anew and never mix with
 old files. Files are written atomically (a half-written file is never read).
@@ -39,18 +40,20 @@ def weights_version(paths):
 
 
 def model_paths(method, networks, version):
-    """``{network: path}`` of ``method``'s files for weights ``version``."""
+    """``{network: path}`` of ``method``'s files for weights ``version``; ``networks``
+    maps each network to the file's stem (its name, or a variant's)."""
     folder = cache_dir()
-    return {name: os.path.join(folder, f"{method}-{name}-{version}.tflite")
-            for name in networks}
+    return {name: os.path.join(folder, f"{method}-{stem}-{version}.tflite")
+            for name, stem in networks.items()}
 
 
 def ensure(paths, convert):
     """Writes the files of ``paths`` (``{network: path}``) that are missing, with
-    ``convert()`` -> ``{network: tflite bytes}`` (called only if one is missing)."""
+    ``convert(names)`` -> ``{network: tflite bytes}`` of the missing ones (called only
+    if one is missing)."""
     missing = {name: path for name, path in paths.items() if not os.path.exists(path)}
     if not missing:
         return
-    converted = convert()
+    converted = convert(list(missing))
     for name, path in missing.items():
         write_atomically(path, lambda f, data=converted[name]: f.write(data))

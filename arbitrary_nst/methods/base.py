@@ -95,9 +95,10 @@ class FeedForward(Method):
       lite_network: the TensorFlow-free class with the network's calls, made from
         ``{name: LiteModel}`` of :meth:`lite_models`' files; None: no LiteRT form. It
         names its ``FILES``, whether they run XNNPACK from the first call
-        (``XNNPACK_FIRST_CALL``, :class:`~arbitrary_nst.lite.runtime.LiteModel`) and past
+        (``XNNPACK_FIRST_CALL``, :class:`~arbitrary_nst.lite.runtime.LiteModel`), past
         how many renders ``batch --runtime auto`` is faster in TensorFlow
-        (``BATCH_CROSSOVER``).
+        (``BATCH_CROSSOVER``) and which files hold upsampling layers (``UPSAMPLED``: an
+        interpolating variant has files of its own).
     """
     task = None
     lite_network = None
@@ -108,12 +109,12 @@ class FeedForward(Method):
 
     @classmethod
     def load(cls, spec, settings):
-        runtime = lite_runtime.choose(spec, settings.runtime, settings.upsampling)
-        if runtime == "litert":
-            return cls(spec, settings, lite_network_of(cls, spec, settings.checkpoint),
-                       runtime)
-        network = cls.network_of(spec, settings.checkpoint)
+        runtime = lite_runtime.choose(spec, settings.runtime)
         upsampling = settings.upsampling or "nearest"
+        if runtime == "litert":
+            return cls(spec, settings, lite_network_of(cls, spec, settings.checkpoint,
+                                                       upsampling), runtime)
+        network = cls.network_of(spec, settings.checkpoint)
         if upsampling != "nearest":
             network = _with_upsampling(cls, network, upsampling)
         return cls(spec, settings, network)
@@ -201,11 +202,11 @@ def _load_checkpoint(spec, checkpoint, version):
 
 
 @functools.lru_cache(maxsize=4)
-def lite_network_of(method, spec, checkpoint=None):
+def lite_network_of(method, spec, checkpoint=None, upsampling="nearest"):
     """``method.lite_network`` of the shipped network's (or ``checkpoint``'s) LiteRT
-    files, converted first where missing (:mod:`arbitrary_nst.lite.store`; the
+    files with ``upsampling`` inside (the networks' UPSAMPLED files have one file per
+    upsampling), converted first where missing (:mod:`arbitrary_nst.lite.store`; the
     conversion imports TensorFlow)."""
-    from arbitrary_nst.lite.runtime import LiteModel
     if checkpoint:
         from arbitrary_nst.training import runs
         sources = ([checkpoint] if os.path.isfile(checkpoint)
@@ -213,16 +214,21 @@ def lite_network_of(method, spec, checkpoint=None):
     else:
         sources = method.weights_files()
     version = lite_store.weights_version(sources)
-    names = method.lite_network.FILES
-    paths = lite_store.model_paths(spec.name, names, version)
+    network = method.lite_network
+    stems = {name: f"{name}_{upsampling}" if upsampling != "nearest"
+             and name in network.UPSAMPLED else name for name in network.FILES}
+    paths = lite_store.model_paths(spec.name, stems, version)
 
-    def convert():
+    def convert(names):
         from arbitrary_nst import progress, quiet
         from arbitrary_nst.lite.convert import to_tflite
         converted = {}
         with progress.progress_bar(len(names), f"converting {spec.name} for LiteRT (once)",
                                    unit="network") as bar:
-            models = method.lite_models(method.network_of(spec, checkpoint))
+            tf_network = method.network_of(spec, checkpoint)
+            if upsampling != "nearest":
+                tf_network = _with_upsampling(method, tf_network, upsampling)
+            models = method.lite_models(tf_network)
             for name in names:
                 with quiet.quieted():  # the converter's C++ log lines
                     converted[name] = to_tflite(*models[name])
@@ -230,9 +236,16 @@ def lite_network_of(method, spec, checkpoint=None):
         return converted
 
     lite_store.ensure(paths, convert)
-    network = method.lite_network
-    return network({name: LiteModel(path, xnnpack_first=network.XNNPACK_FIRST_CALL)
+    return network({name: _lite_model(path, network.XNNPACK_FIRST_CALL)
                     for name, path in paths.items()})
+
+
+@functools.lru_cache(maxsize=32)
+def _lite_model(path, xnnpack_first):
+    """One :class:`~arbitrary_nst.lite.runtime.LiteModel` per file: the upsampling
+    variants of a network share their other files (one style encoding serves both)."""
+    from arbitrary_nst.lite.runtime import LiteModel
+    return LiteModel(path, xnnpack_first=xnnpack_first)
 
 
 @functools.lru_cache(maxsize=8)

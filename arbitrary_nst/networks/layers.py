@@ -15,6 +15,7 @@ Feature maps are float32 ``(N, H, W, C)``.
 * :func:`with_upsampling`: the same network with another upsampling interpolation.
 """
 
+import numpy as np
 import tensorflow as tf
 
 from arbitrary_nst.networks.losses import EPSILON, mean_std
@@ -40,27 +41,83 @@ def pad_to_multiple(images, multiple, margin=0):
     return padded, lambda output: output[:, margin:margin + height, margin:margin + width, :]
 
 
+def keys_cubic(distance, a=-0.5):
+    """Keys' cubic convolution kernel (1981) at ``distance >= 0`` (zero from 2 on)."""
+    if distance <= 1.0:
+        return ((a + 2.0) * distance - (a + 3.0)) * distance * distance + 1.0
+    if distance < 2.0:
+        return ((a * distance - 5.0 * a) * distance + 8.0 * a) * distance - 4.0 * a
+    return 0.0
+
+
+INTERPOLATION_KERNELS = {
+    "bilinear": (1, lambda distance: max(0.0, 1.0 - distance)),
+    "bicubic": (2, keys_cubic),
+}
+"""``{interpolation: (radius, kernel)}``: ``kernel(d)`` weighs a source pixel ``d >= 0``
+pixels away, zero from ``radius`` on: the triangle, and Keys' cubic with ``a = -0.5``
+(the kernels of ``tf.image.resize``)."""
+
+
+def phase_taps(interpolation, factor):
+    """``(factor, 2 r + 1)`` float32 weights of an integer upsampling with half-pixel
+    centres: output pixel ``factor * i + phase`` is ``sum_t taps[phase, t] * x[i + t - r]``
+    (``r`` the kernel's radius), before the border's renormalisation
+    (:class:`Upsampling`)."""
+    radius, kernel = INTERPOLATION_KERNELS[interpolation]
+    offsets = np.arange(-radius, radius + 1)
+    return np.array([[kernel(abs((phase + 0.5) / factor - 0.5 - t)) for t in offsets]
+                     for phase in range(factor)], np.float32)
+
+
 class Upsampling(tf.keras.layers.Layer):
-    """Integer upsampling ``(N, H, W, C) -> (N, f*H, f*W, C)`` with any
-    ``tf.image.resize`` method (half-pixel centres); works on unknown sizes in graphs.
+    """Integer upsampling ``(N, H, W, C) -> (N, f*H, f*W, C)`` with "nearest",
+    "bilinear" or "bicubic" interpolation (half-pixel centres); works on unknown sizes in
+    graphs, with builtin ops only, so a LiteRT file of the network plans its buffers
+    statically (a computed resize size makes every later tensor dynamic: allocated apart
+    and kept, ~350 MiB for one 512 px call of the arbitrary transformer).
 
     "nearest" repeats each pixel ``f x f`` times as ``depth_to_space`` of the channels
-    tiled ``f * f`` times (the same values as Keras' ``UpSampling2D``): its output shape
-    follows from the input's without a computed size, so a LiteRT file of the network
-    plans its buffers statically (a computed resize size makes every later tensor
-    dynamic: allocated apart and kept, ~350 MiB for one 512 px call of the arbitrary
-    transformer)."""
+    tiled ``f * f`` times (the same values as Keras' ``UpSampling2D``). "bilinear" and
+    "bicubic" give ``tf.image.resize``'s values (within float32 rounding): each of the
+    ``f * f`` output phases is a fixed separable filter of the zero-padded input
+    (depthwise convolutions with :func:`phase_taps`), divided by the same filter of ones
+    (the weights that fall inside the image: ``tf.image.resize`` renormalises them at the
+    border), and the phases are interleaved by ``depth_to_space``.
+
+    Raises:
+      ValueError: an unknown interpolation.
+    """
 
     def __init__(self, factor=2, interpolation="bilinear", **kwargs):
         super().__init__(**kwargs)
+        if interpolation != "nearest" and interpolation not in INTERPOLATION_KERNELS:
+            raise ValueError(f"interpolation {interpolation!r}: expected nearest, "
+                             + ", ".join(INTERPOLATION_KERNELS))
         self.factor, self.interpolation = factor, interpolation
 
     def call(self, inputs):
         if self.interpolation == "nearest":
             return tf.nn.depth_to_space(tf.concat([inputs] * self.factor ** 2, -1),
                                         self.factor)
-        size = tf.shape(inputs)[1:3] * self.factor
-        return tf.cast(tf.image.resize(inputs, size, method=self.interpolation), inputs.dtype)
+        weights = self._filtered(tf.ones_like(inputs[..., :1]))
+        return self._filtered(inputs) / weights
+
+    def _filtered(self, images):
+        """The ``f * f`` phases of ``images`` filtered, interleaved: ``(N, fH, fW, C)``."""
+        taps = phase_taps(self.interpolation, self.factor)
+        radius = taps.shape[1] // 2
+        channels = images.shape[-1]
+        padded = tf.pad(images, [[0, 0], [radius, radius], [radius, radius], [0, 0]])
+
+        def filtered(x, kernel):  # kernel (kh, kw), the same for every channel
+            kernel = np.tile(kernel[:, :, None, None], (1, 1, channels, 1))
+            return tf.nn.depthwise_conv2d(x, tf.constant(kernel, x.dtype), [1, 1, 1, 1],
+                                          "VALID")
+
+        rows = [filtered(padded, row[:, None]) for row in taps]  # (N, H, W + 2r, C)
+        phases = [filtered(row, col[None, :]) for row in rows for col in taps]
+        return tf.nn.depth_to_space(tf.concat(phases, -1), self.factor)
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor,

@@ -126,7 +126,7 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
     implementation = registry.implementation(method)
     if spec.feedforward:
         detail = detail or spec.default_detail
-        settings = _job_runtime(spec, settings, content.shape, working, detail)
+        settings = _job_runtime(spec, settings, content.shape)
         loaded = {}
 
         def run(image, image_regions, detail_pass):
@@ -192,8 +192,8 @@ def stylize_batch(contents, styles, alpha=None, method=registry.DEFAULT_METHOD, 
         for group in groups:
             shape = contents[group[0]].shape
             small = multiscale.network_size(shape, working)
-            method_object = registry.implementation(method).load(spec, _job_runtime(
-                spec, settings, shape, working, spec.default_detail))
+            method_object = registry.implementation(method).load(
+                spec, _job_runtime(spec, settings, shape))
             rendered = method_object.stylize_batch(
                 np.stack([image_io.resize(contents[i], *small) for i in group]),
                 [styles[i] for i in group], spec.default_alpha if alpha is None else alpha)
@@ -205,15 +205,13 @@ def stylize_batch(contents, styles, alpha=None, method=registry.DEFAULT_METHOD, 
         for output, content, style in zip(outputs, contents, styles)]
 
 
-def _job_runtime(spec, settings, shape, working, detail):
+def _job_runtime(spec, settings, shape):
     """``settings`` with runtime "tf" where "auto" would run part of the job in TensorFlow
-    anyway (a network detail pass above the working size, with its bicubic upsampling, or
-    tiles): one runtime loads once and encodes each style once. Else unchanged."""
+    anyway (tiles with thumbnail statistics): one runtime loads once and encodes each
+    style once. Else unchanged."""
     if getattr(settings, "runtime", None) != "auto":
         return settings
-    detail_pass = max(multiscale.network_size(shape, working)) < max(shape[:2])
-    if ((detail_pass and detail == "network" and settings.upsampling is None)
-            or method_settings.tiles(spec, settings, shape) is not None):
+    if method_settings.tiles(spec, settings, shape) is not None:
         return dataclasses.replace(settings, runtime="tf")
     return settings
 

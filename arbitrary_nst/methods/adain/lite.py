@@ -26,8 +26,9 @@ CHANNELS = 512
 
 def lite_models(network):
     """``{file: (Function, signature, output)}`` of an ``AdaIN`` network (see the
-    module doc) for :func:`arbitrary_nst.lite.convert.to_tflite`; its decoder's
-    upsampling as depth_to_space (static shapes, which the converter needs)."""
+    module doc) for :func:`arbitrary_nst.lite.convert.to_tflite`; its decoder's nearest
+    upsampling as depth_to_space (static shapes, which the converter needs; an
+    interpolating variant's upsampling stays as it is)."""
     import tensorflow as tf
 
     from arbitrary_nst.lite.convert import Function
@@ -65,6 +66,7 @@ class LiteAdaIN:
         (what cached style encodings are keyed by, as the TensorFlow network's encoder).
     """
     FILES = (STYLE_STATISTICS, CONTENT_STATISTICS, TRANSFER)
+    UPSAMPLED = (TRANSFER,)
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 12
     """At 512 px a warm render takes 1.6 s here against TensorFlow's 1.3 s, and

@@ -68,6 +68,8 @@ class LitePhotoWCT(LiteWCT):
     PREFIX = PREFIX
     LEVELS = LEVELS
     FILES = file_names(LEVELS, PREFIX)
+    UPSAMPLED = ()
+    """The decoders unpool with the switches: no upsampling variant."""
     BATCH_CROSSOVER = 0
     """``--runtime auto`` renders PhotoWCT in TensorFlow where it is installed: at 512 px
     a warm render takes 9.29 s here against TensorFlow's 7.32 s, and the whole one-image

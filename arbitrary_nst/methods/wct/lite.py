@@ -37,10 +37,15 @@ def decoder_file(level, prefix="wct"):
     return f"{prefix}_decoder_{level}"
 
 
+def decoder_files(levels, prefix="wct"):
+    """The decoder files of ``levels``."""
+    return tuple(decoder_file(level, prefix) for level in levels)
+
+
 def file_names(levels, prefix="wct"):
     """The files of ``levels``: every encoder's, then every decoder's."""
-    return (tuple(encoder_file(level, prefix) for level in levels)
-            + tuple(decoder_file(level, prefix) for level in levels))
+    return tuple(encoder_file(level, prefix) for level in levels) + decoder_files(levels,
+                                                                                  prefix)
 
 
 def lite_models(network):
@@ -65,7 +70,8 @@ class LiteWCT(LevelTransforms):
     """WCT's encoders and decoders as LiteRT files.
 
     Subclasses for other decoders set :attr:`PREFIX` (of the file names),
-    :attr:`LEVELS` and :attr:`FILES`.
+    :attr:`LEVELS`, :attr:`FILES` and :attr:`UPSAMPLED` (the files whose networks
+    upsample: an upsampling variant has its own).
 
     Args:
       models: ``{name: LiteModel}`` for the names in :attr:`FILES`.
@@ -79,6 +85,7 @@ class LiteWCT(LevelTransforms):
     PREFIX = "wct"
     LEVELS = LEVELS
     FILES = file_names(LEVELS, PREFIX)
+    UPSAMPLED = decoder_files(LEVELS, PREFIX)
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 7
     """At 512 px a warm render took 4.40 s here against TensorFlow's 4.12 s (the
