@@ -30,6 +30,7 @@ import arbitrary_nst as nst
 from arbitrary_nst import registry
 from arbitrary_nst.methods.arbitrary import weights as arbitrary_weights
 from arbitrary_nst.methods.gatys.transfer import SINGLE_LEVEL_SIDE
+from arbitrary_nst.networks import thumbnail_norm
 from arbitrary_nst.rendering import tiling
 from arbitrary_nst.schema import list_setting, setting
 
@@ -104,7 +105,7 @@ def seam_report(settings, style):
     model = arbitrary_weights.shipped()
     vector = model.style_vector(style[None])
     whole = model.stylize(content[None], vector).numpy()[0]
-    thumbnailed = tiling.thumbnail_normalized(model.transformer)
+    thumbnailed = thumbnail_norm.thumbnail_normalized(model.transformer)
     variants = {
         f"the whole image's statistics, computed at full size ({settings.seam_size} px)":
             thumbnailed(content, vector, settings.tile_size, settings.tile_overlap,

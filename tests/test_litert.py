@@ -94,6 +94,7 @@ def test_auto_renders_in_litert_and_converts_once(images, tmp_path, monkeypatch)
         registry.get("arbitrary"), registry.get("arbitrary").settings())
     assert method.runtime == "litert"
     files = sorted(os.listdir(tmp_path / "litert"))
+    # The tiled rendering's files are converted when a tiled render first calls them.
     assert [name.split("-")[1] for name in files] == ["style_predictor", "transformer"]
     written = [os.path.getmtime(tmp_path / "litert" / name) for name in files]
     base.lite_network_of.cache_clear()
@@ -194,6 +195,33 @@ def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images, meth
     assert difference.mean() <= MEAN_TOLERANCE
 
 
+@pytest.mark.parametrize("method", [lite_case(method) for method in LITE_METHODS
+                                    if method != "photowct"])  # its detail: the photo's
+def test_large_renders_detail_pass_and_tiles_run_in_litert_without_tensorflow(tmp_path,
+                                                                             method):
+    """Above the working size: the bicubic detail pass at full size, in tiles with the
+    thumbnail's statistics (the files of both converted on demand beforehand)."""
+    style = STYLE_PATH if registry.get(method).style_images else "3"
+    large = ["--size", "160", "--working_size", "64", "--tile_size", "64",
+             "--tile_overlap", "16"]
+    outputs = {}
+    for runtime, launch in (("tf", ["-m", "arbitrary_nst.cli"]), ("litert", None),
+                            ("litert", ["-c", NO_TENSORFLOW])):
+        output = tmp_path / f"{runtime}.png"
+        command = ["stylize", "--method", method, "--content", CONTENT_PATH, "--style", style,
+                   *large, "--output", str(output), "--noprogress"]
+        if launch is None:  # converts the LiteRT files (TensorFlow needed)
+            launch = ["-m", "arbitrary_nst.cli"]
+            command += ["--runtime", "litert"]
+        result = subprocess.run([sys.executable, *launch, *command], capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs[runtime] = image_io.load_image(output)
+    difference = np.abs(outputs["litert"] - outputs["tf"])
+    assert outputs["tf"].shape[:2] == (120, 160)
+    assert difference.mean() <= MEAN_TOLERANCE and difference.max() <= MAX_TOLERANCE
+
+
 README = os.path.join(os.path.dirname(__file__), "..", "README.md")
 
 
@@ -212,7 +240,8 @@ def test_exported_tflite_files_run_with_litert_alone_as_the_readme_shows(tmp_pat
                         "--output", str(folder / "arbitrary_tflite"), "--noprogress"],
                        check=True, capture_output=True, cwd=root)
         files = sorted(os.listdir(folder / "arbitrary_tflite"))
-        assert files == ["style_predictor.tflite", "transformer.tflite"]
+        assert files == ["style_predictor.tflite", "transformer.tflite",
+                         "transformer_statistics.tflite", "transformer_tiled.tflite"]
         sizes[precision] = sum(os.path.getsize(folder / "arbitrary_tflite" / n) for n in files)
         subprocess.run([sys.executable, "-c", NO_TENSORFLOW_PREFIX + example], check=True,
                        cwd=folder)

@@ -9,6 +9,7 @@ from conftest import CONTENT_PATH, STYLE_PATH
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.io import image_io
 from arbitrary_nst.methods.arbitrary import weights
+from arbitrary_nst.networks import thumbnail_norm
 from arbitrary_nst.rendering import control, tiling
 
 
@@ -68,7 +69,7 @@ def test_arbitrary_tiles_match_the_whole_image(photo, painting):
     model = weights.shipped()
     vector = model.style_vector(painting[None])
     whole = model.stylize(photo[None], vector).numpy()[0]
-    thumbnail = tiling.thumbnail_normalized(model.transformer)
+    thumbnail = thumbnail_norm.thumbnail_normalized(model.transformer)
     tiled = thumbnail(photo, vector, 128, 56, statistics_size=256, show_progress=False)
     per_tile = tiling.render_tiled((photo,), lambda t: model.stylize(t[None], vector)
                                    .numpy()[0], 128, 56, show_progress=False)

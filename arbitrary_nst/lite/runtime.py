@@ -6,6 +6,7 @@ resized in the interpreter when their shapes change). :func:`choose` decides whe
 render runs in LiteRT or in TensorFlow.
 """
 
+import functools
 import importlib.util
 import os
 import sys
@@ -49,8 +50,7 @@ def choose(spec, runtime, renders=1):
     :mod:`arbitrary_nst.rendering.multiscale`); "auto" runs in TensorFlow (where it is
     installed) past the LiteRT network class's ``BATCH_CROSSOVER`` renders, where
     TensorFlow's faster renders repay its start-up (0: TensorFlow is faster from the
-    first render). Tiling with thumbnail statistics runs in TensorFlow
-    (:meth:`arbitrary_nst.methods.base.FeedForward.tf_network`).
+    first render).
 
     Args:
       runtime: one of :data:`RUNTIMES` (checked by the settings).
@@ -104,21 +104,32 @@ class LiteModel:
       path: the file.
       threads: interpreter threads (default: the CPU count).
       xnnpack_first: run XNNPACK from the first call.
+      xnnpack: False: never run XNNPACK (its workspaces grow with the input: the files
+        of 1024 px tiles).
 
     Attributes:
       path: the file.
-      signatures: ``{name: {"inputs": [...], "outputs": [...]}}`` of the file.
+      make: None, or a callable that writes the file where it is missing, called
+        before its first interpreter is made (a file converted on demand).
     """
 
-    def __init__(self, path, threads=None, xnnpack_first=False):
+    def __init__(self, path, threads=None, xnnpack_first=False, xnnpack=True):
         self.path, self._threads = path, threads or os.cpu_count()
-        self._xnnpack_first = xnnpack_first
+        self._xnnpack_first, self._xnnpack = xnnpack_first, xnnpack
         self._interpreters, self._runners, self._calls = {}, {}, {}
         self._lock = threading.Lock()
-        self.signatures = self._interpreter(False).get_signature_list()
+        self.make = None
+
+    @functools.cached_property
+    def signatures(self):
+        """``{name: {"inputs": [...], "outputs": [...]}}`` of the file (its interpreter is
+        made on first use: a network's files that a job does not call cost nothing)."""
+        return self._interpreter(False).get_signature_list()
 
     def _interpreter(self, delegated):
         if delegated not in self._interpreters:
+            if self.make is not None and not os.path.exists(self.path):
+                self.make()
             from ai_edge_litert.interpreter import Interpreter, OpResolverType
             resolver = (OpResolverType.AUTO if delegated
                         else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
@@ -145,8 +156,8 @@ class LiteModel:
     def _run(self, signature, inputs):
         from arbitrary_nst.networks import tracing
         self._calls[signature] = self._calls.get(signature, 0) + 1
-        delegated = (self._xnnpack_first or tracing.many_calls_expected()
-                     or self._calls[signature] > 1)
+        delegated = self._xnnpack and (self._xnnpack_first or tracing.many_calls_expected()
+                                       or self._calls[signature] > 1)
         key = (signature, delegated)
         if key in self._runners:
             return self._runners[key](**inputs)

@@ -97,8 +97,10 @@ class FeedForward(Method):
         names its ``FILES``, whether they run XNNPACK from the first call
         (``XNNPACK_FIRST_CALL``, :class:`~arbitrary_nst.lite.runtime.LiteModel`), past
         how many renders ``batch --runtime auto`` is faster in TensorFlow
-        (``BATCH_CROSSOVER``) and which files hold upsampling layers (``UPSAMPLED``: an
-        interpolating variant has files of its own).
+        (``BATCH_CROSSOVER``), which files hold upsampling layers (``UPSAMPLED``: an
+        interpolating variant has files of its own), which are converted when first
+        called (``ON_DEMAND``: the tiled rendering's) and which never run XNNPACK
+        (``BUILTIN_KERNELS``).
     """
     task = None
     lite_network = None
@@ -118,13 +120,6 @@ class FeedForward(Method):
         if upsampling != "nearest":
             network = _with_upsampling(cls, network, upsampling)
         return cls(spec, settings, network)
-
-    def tf_network(self):
-        """The TensorFlow network (loaded now if this one renders in LiteRT), for what
-        runs in TensorFlow only (tiling with thumbnail statistics)."""
-        if self.runtime == "tf":
-            return self.network
-        return type(self).network_of(self.spec, self.settings.checkpoint)
 
     @staticmethod
     def lite_models(network):
@@ -205,8 +200,9 @@ def _load_checkpoint(spec, checkpoint, version):
 def lite_network_of(method, spec, checkpoint=None, upsampling="nearest"):
     """``method.lite_network`` of the shipped network's (or ``checkpoint``'s) LiteRT
     files with ``upsampling`` inside (the networks' UPSAMPLED files have one file per
-    upsampling), converted first where missing (:mod:`arbitrary_nst.lite.store`; the
-    conversion imports TensorFlow)."""
+    upsampling), converted where missing (:mod:`arbitrary_nst.lite.store`; the
+    conversion imports TensorFlow): now, or for the ON_DEMAND files (the tiled
+    rendering's) when first called."""
     if checkpoint:
         from arbitrary_nst.training import runs
         sources = ([checkpoint] if os.path.isfile(checkpoint)
@@ -235,17 +231,22 @@ def lite_network_of(method, spec, checkpoint=None, upsampling="nearest"):
                 bar.update()
         return converted
 
-    lite_store.ensure(paths, convert)
-    return network({name: _lite_model(path, network.XNNPACK_FIRST_CALL)
-                    for name, path in paths.items()})
+    lite_store.ensure({name: path for name, path in paths.items()
+                       if name not in network.ON_DEMAND}, convert)
+    models = {name: _lite_model(path, network.XNNPACK_FIRST_CALL,
+                                name not in network.BUILTIN_KERNELS)
+              for name, path in paths.items()}
+    for name in network.ON_DEMAND:
+        models[name].make = functools.partial(lite_store.ensure, {name: paths[name]}, convert)
+    return network(models)
 
 
 @functools.lru_cache(maxsize=32)
-def _lite_model(path, xnnpack_first):
+def _lite_model(path, xnnpack_first, xnnpack):
     """One :class:`~arbitrary_nst.lite.runtime.LiteModel` per file: the upsampling
     variants of a network share their other files (one style encoding serves both)."""
     from arbitrary_nst.lite.runtime import LiteModel
-    return LiteModel(path, xnnpack_first=xnnpack_first)
+    return LiteModel(path, xnnpack_first=xnnpack_first, xnnpack=xnnpack)
 
 
 @functools.lru_cache(maxsize=8)
@@ -285,13 +286,15 @@ class ConditionedTransformer(FeedForward):
 
     def transform(self, content, vector):
         """``content`` ``(H, W, 3)`` rendered with ``vector`` ``(1, D)``; tiled with
-        thumbnail statistics past the tile size (in TensorFlow)."""
+        thumbnail statistics past the tile size."""
         tiles = self.tiles(content)
         if tiles is None:
             return np.array(self.network.stylize(content[None], vector))[0]
-        from arbitrary_nst.rendering import tiling
-        transformer = self.tf_network().transformer
-        return tiling.thumbnail_normalized(transformer)(content, np.asarray(vector), *tiles)
+        if self.runtime == "litert":
+            return self.network.tiled(content, np.asarray(vector), *tiles)
+        from arbitrary_nst.networks import thumbnail_norm
+        return thumbnail_norm.thumbnail_normalized(self.network.transformer)(
+            content, np.asarray(vector), *tiles)
 
 
 def composite(content, regions, render):

@@ -126,7 +126,6 @@ def stylize(content, styles, weights=None, alpha=None, method=registry.DEFAULT_M
     implementation = registry.implementation(method)
     if spec.feedforward:
         detail = detail or spec.default_detail
-        settings = _job_runtime(spec, settings, content.shape)
         loaded = {}
 
         def run(image, image_regions, detail_pass):
@@ -192,8 +191,7 @@ def stylize_batch(contents, styles, alpha=None, method=registry.DEFAULT_METHOD, 
         for group in groups:
             shape = contents[group[0]].shape
             small = multiscale.network_size(shape, working)
-            method_object = registry.implementation(method).load(
-                spec, _job_runtime(spec, settings, shape))
+            method_object = registry.implementation(method).load(spec, settings)
             rendered = method_object.stylize_batch(
                 np.stack([image_io.resize(contents[i], *small) for i in group]),
                 [styles[i] for i in group], spec.default_alpha if alpha is None else alpha)
@@ -203,17 +201,6 @@ def stylize_batch(contents, styles, alpha=None, method=registry.DEFAULT_METHOD, 
     return [output if output is not None else stylize(
         content, [style], alpha=alpha, method=method, **options)
         for output, content, style in zip(outputs, contents, styles)]
-
-
-def _job_runtime(spec, settings, shape):
-    """``settings`` with runtime "tf" where "auto" would run part of the job in TensorFlow
-    anyway (tiles with thumbnail statistics): one runtime loads once and encodes each
-    style once. Else unchanged."""
-    if getattr(settings, "runtime", None) != "auto":
-        return settings
-    if method_settings.tiles(spec, settings, shape) is not None:
-        return dataclasses.replace(settings, runtime="tf")
-    return settings
 
 
 def interpolation_grid(content, styles, steps=5, method=registry.DEFAULT_METHOD, **kwargs):

@@ -13,25 +13,20 @@ deviation over all positions. Per tile these differ (a tile of sky is not the wh
 photo), and neighbouring tiles would come out in different colours. Here every tile uses
 the statistics of one thumbnail of the whole image (long side
 :data:`STATISTICS_SIZE`), computed once before the tiles: Thumbnail Instance
-Normalization (Chen et al., AAAI 2022). :class:`ThumbnailNormalized` does this for the
-transformers whose norms are :class:`~arbitrary_nst.networks.layers.ConditionedNorm` (Ghiasi,
-Dumoulin); AdaIN passes the thumbnail's relu4_1 statistics to
-:func:`arbitrary_nst.networks.layers.adain`.
+Normalization (Chen et al., AAAI 2022). :func:`render_normalized` does this with a
+network's two calls (the statistics of a thumbnail, a tile rendered with them): the CIN
+transformers' (Ghiasi, Dumoulin) in :mod:`arbitrary_nst.networks.thumbnail_norm` and
+their LiteRT files; AdaIN passes the thumbnail's relu4_1 statistics to
+:func:`arbitrary_nst.networks.layers.adain`, WCT every level's.
 
-Images are float32 ``(H, W, 3)`` in [0, 1].
+Images are float32 ``(H, W, 3)`` in [0, 1]. No TensorFlow.
 """
 
-import functools
-
 import numpy as np
-import tensorflow as tf
 
 from arbitrary_nst import progress
 from arbitrary_nst.errors import UsageError
 from arbitrary_nst.io import image_io
-from arbitrary_nst.networks import layers
-from arbitrary_nst.networks.losses import mean_std
-from arbitrary_nst.networks.tracing import traced_after_first_call
 
 TILE_SIZE = 1024
 """Default tile side in pixels; images whose long side is larger are tiled."""
@@ -139,67 +134,24 @@ def render_tiled(arrays, render, tile_size=TILE_SIZE, overlap=OVERLAP, show_prog
     return output
 
 
-class _ThumbnailNorm(tf.keras.layers.Layer):
-    """Stands in for a :class:`~arbitrary_nst.networks.layers.ConditionedNorm` ``norm``: while
-    ``recording`` is true it normalises with its input's own statistics and stores them;
-    otherwise it normalises with the stored ones. Shares ``norm``'s weights."""
+def render_normalized(content, statistics, stylize, tile_size=TILE_SIZE, overlap=OVERLAP,
+                      statistics_size=STATISTICS_SIZE, show_progress=True):
+    """Renders ``content`` ``(H, W, 3)`` in tiles that share one thumbnail's statistics.
 
-    def __init__(self, norm, recording):
-        super().__init__(name=f"{norm.name}_thumbnail")
-        self.norm, self.recording = norm, recording
+    Args:
+      statistics: ``statistics(thumbnail (1, h, w, 3)) -> s``, called once on
+        :func:`thumbnail`'s image of ``content``.
+      stylize: ``stylize(tile (1, th, tw, 3), s) -> (1, th, tw, 3)`` renders a tile
+        normalised with ``s``.
+      tile_size, overlap, show_progress: as :func:`render_tiled`.
+      statistics_size: the thumbnail's long side (px).
 
-    def build(self, features_shape, condition_shape=None):
-        channels = features_shape[-1]
-        self.mean = self.add_weight(name="mean", shape=(1, channels), initializer="zeros",
-                                    trainable=False)
-        self.std = self.add_weight(name="std", shape=(1, channels), initializer="ones",
-                                   trainable=False)
-
-    def call(self, features, condition):
-        own_mean, own_std = mean_std(features, self.norm.epsilon)
-        mean = tf.where(self.recording, own_mean[:1], self.mean)
-        std = tf.where(self.recording, own_std[:1], self.std)
-        self.mean.assign(mean)
-        self.std.assign(std)
-        return self.norm.affine((features - mean[:, None, None, :]) / std[:, None, None, :],
-                                condition)
-
-
-class ThumbnailNormalized:
-    """Tiled inference for a transformer ``(images, condition) -> images`` whose norms
-    are :class:`~arbitrary_nst.networks.layers.ConditionedNorm`, with thumbnail statistics.
-
-    Call with ``content`` ``(H, W, 3)`` and ``condition`` ``(1, D)`` (style weights or a
-    style vector); returns the stylized ``(H, W, 3)``.
+    Returns:
+      float32 ``(H, W, 3)``.
     """
-
-    def __init__(self, transformer):
-        self.recording = tf.Variable(True, trainable=False)
-        self.model = tf.keras.models.clone_model(
-            transformer, clone_function=lambda layer: (
-                _ThumbnailNorm(layer, self.recording)
-                if isinstance(layer, layers.ConditionedNorm) else layer))
-
-    @traced_after_first_call([tf.TensorSpec([1, None, None, 3], tf.float32),
-                                  tf.TensorSpec([1, None], tf.float32)])
-    def _run(self, images, condition):
-        padded, crop = layers.pad_to_multiple(images, 4)
-        return crop(self.model([padded, condition]))
-
-    def __call__(self, content, condition, tile_size=TILE_SIZE, overlap=OVERLAP,
-                 statistics_size=STATISTICS_SIZE, show_progress=True):
-        condition = tf.convert_to_tensor(condition, tf.float32)
-        self.recording.assign(True)
-        self._run(thumbnail(content, statistics_size)[None], condition)
-        self.recording.assign(False)
-        return render_tiled((content,), lambda tile: self._run(tile[None], condition)[0].numpy(),
-                            tile_size, overlap, show_progress)
-
-
-@functools.lru_cache(maxsize=4)
-def thumbnail_normalized(transformer):
-    """The (cached) :class:`ThumbnailNormalized` of a transformer."""
-    return ThumbnailNormalized(transformer)
+    computed = statistics(thumbnail(content, statistics_size)[None])
+    return render_tiled((content,), lambda tile: np.asarray(stylize(tile[None], computed))[0],
+                        tile_size, overlap, show_progress)
 
 
 def thumbnail(content, statistics_size=STATISTICS_SIZE):

@@ -10,15 +10,19 @@ The files are :class:`~arbitrary_nst.methods.adain.network.AdaIN`'s own methods 
 * ``adain_content_statistics``: the same of the padded content (``content_statistics``);
 * ``adain_transfer``: ``content (1, H, W, 3), style_mean, style_std (R, 512), alphas (R,),
   masks (R, H, W) -> stylized (1, H, W, 3)`` (``AdaIN.transfer`` with region masks; one
-  region of ones is the unmasked render).
+  region of ones is the unmasked render);
+* ``adain_tiled_transfer``: the same with ``content_mean, content_std (1, 512)`` more,
+  the statistics to normalise with (a tile's render with the whole image's thumbnail's:
+  :mod:`arbitrary_nst.rendering.tiling`), converted when a tiled render first needs it.
 
 Images are float32 RGB in [0, 1].
 """
 
 import numpy as np
 
-STYLE_STATISTICS, CONTENT_STATISTICS, TRANSFER = (
-    "adain_style_statistics", "adain_content_statistics", "adain_transfer")
+STYLE_STATISTICS, CONTENT_STATISTICS, TRANSFER, TILED_TRANSFER = (
+    "adain_style_statistics", "adain_content_statistics", "adain_transfer",
+    "adain_tiled_transfer")
 STATISTICS, STYLIZED = "statistics", "stylized"
 CHANNELS = 512
 """relu4_1's channels."""
@@ -41,18 +45,20 @@ def lite_models(network):
         return Function(lambda images: tf.concat(function(images), axis=-1),
                         (image("images"),))
 
-    vector = tf.TensorSpec([None, CHANNELS], tf.float32)
-    transfer = Function(
-        lambda inputs: network.transfer(inputs[0], inputs[1], inputs[2], inputs[3],
-                                        inputs[4]),
-        (image("content", 1), tf.TensorSpec(vector.shape, tf.float32, name="style_mean"),
-         tf.TensorSpec(vector.shape, tf.float32, name="style_std"),
-         tf.TensorSpec([None], tf.float32, name="alphas"),
-         tf.TensorSpec([None, None, None], tf.float32, name="masks")))
+    def vector(name, batch=None):
+        return tf.TensorSpec([batch, CHANNELS], tf.float32, name=name)
+
+    inputs = (image("content", 1), vector("style_mean"), vector("style_std"),
+              tf.TensorSpec([None], tf.float32, name="alphas"),
+              tf.TensorSpec([None, None, None], tf.float32, name="masks"))
+    transfer = Function(lambda given: network.transfer(*given), inputs)
+    tiled = Function(lambda given: network.transfer(*given[:5], content_statistics=given[5:]),
+                     inputs + (vector("content_mean", 1), vector("content_std", 1)))
     return {STYLE_STATISTICS: (statistics(network.style_statistics), STATISTICS, STATISTICS),
             CONTENT_STATISTICS: (statistics(network.content_statistics), STATISTICS,
                                  STATISTICS),
-            TRANSFER: (transfer, STYLIZED, STYLIZED)}
+            TRANSFER: (transfer, STYLIZED, STYLIZED),
+            TILED_TRANSFER: (tiled, STYLIZED, STYLIZED)}
 
 
 class LiteAdaIN:
@@ -65,8 +71,10 @@ class LiteAdaIN:
       encoder: the style statistics' :class:`~arbitrary_nst.lite.runtime.LiteModel`
         (what cached style encodings are keyed by, as the TensorFlow network's encoder).
     """
-    FILES = (STYLE_STATISTICS, CONTENT_STATISTICS, TRANSFER)
-    UPSAMPLED = (TRANSFER,)
+    FILES = (STYLE_STATISTICS, CONTENT_STATISTICS, TRANSFER, TILED_TRANSFER)
+    UPSAMPLED = (TRANSFER, TILED_TRANSFER)
+    ON_DEMAND = (TILED_TRANSFER,)
+    BUILTIN_KERNELS = ()
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 12
     """At 512 px a warm render takes 1.6 s here against TensorFlow's 1.3 s, and
@@ -76,6 +84,7 @@ class LiteAdaIN:
         self.encoder = models[STYLE_STATISTICS]
         self.content_encoder = models[CONTENT_STATISTICS]
         self.transfer_model = models[TRANSFER]
+        self.tiled_transfer_model = models[TILED_TRANSFER]
 
     @staticmethod
     def _split(statistics):
@@ -93,22 +102,20 @@ class LiteAdaIN:
 
     def transfer(self, content, style_mean, style_std, alpha=1.0, masks=None,
                  content_statistics=None):
-        """``AdaIN.transfer`` (see there) of one image ``(1, H, W, 3)``; the content's
-        own statistics only (a tiled render runs in TensorFlow).
-
-        Raises:
-          ValueError: ``content_statistics`` given.
-        """
-        if content_statistics is not None:
-            raise ValueError("LiteAdaIN.transfer normalises with the content's own "
-                             "statistics; tiles render with the TensorFlow network")
+        """``AdaIN.transfer`` (see there) of one image ``(1, H, W, 3)``;
+        ``content_statistics`` ``(mean, std)``, each ``(1, 512)``, or None (the
+        content's own)."""
         content = np.asarray(content, np.float32)
         if masks is None:
             masks = np.ones((1,) + content.shape[1:3], np.float32)
         masks = np.asarray(masks, np.float32)
         alphas = np.ascontiguousarray(np.broadcast_to(np.asarray(alpha, np.float32),
                                                       masks.shape[:1]))
-        return self.transfer_model.run(
-            STYLIZED, content=content, style_mean=np.asarray(style_mean, np.float32),
-            style_std=np.asarray(style_std, np.float32), alphas=alphas,
-            masks=masks)[STYLIZED]
+        inputs = dict(content=content, style_mean=np.asarray(style_mean, np.float32),
+                      style_std=np.asarray(style_std, np.float32), alphas=alphas, masks=masks)
+        model = self.transfer_model
+        if content_statistics is not None:
+            model = self.tiled_transfer_model
+            inputs.update(zip(("content_mean", "content_std"),
+                              (np.asarray(part, np.float32) for part in content_statistics)))
+        return model.run(STYLIZED, **inputs)[STYLIZED]

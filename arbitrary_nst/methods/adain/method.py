@@ -5,8 +5,8 @@ the weights (the same as the weighted sum of the AdaIN outputs); regions are ble
 feature space with their masks and decoded once (the paper's spatial control); ``alpha``
 trades style for content. A flat painting keeps the photo's own feature contrast
 (:mod:`arbitrary_nst.rendering.flatness`). Content past the tile size is rendered in
-tiles with the thumbnail's relu4_1 statistics (in TensorFlow). The network may be the
-TensorFlow one or its LiteRT form (:mod:`arbitrary_nst.methods.adain.lite`): the same calls.
+tiles with the thumbnail's relu4_1 statistics. The network may be the TensorFlow one or
+its LiteRT form (:mod:`arbitrary_nst.methods.adain.lite`): the same calls.
 
 Images are float32 ``(H, W, 3)`` RGB in [0, 1].
 """
@@ -74,7 +74,7 @@ class AdaINMethod(FeedForward):
 
     def stylize(self, content, styles, regions, alpha=1.0):
         tiles = self.tiles(content)
-        model = self.network if tiles is None else self.tf_network()
+        model = self.network
         # The content's relu4_1 statistics: of the thumbnail when tiled (a full-size VGG
         # pass is what tiling avoids), else computed inside the transfer (None).
         own = None

@@ -8,11 +8,7 @@ Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; style vectors ``(N, 100)``.
 import numpy as np
 
 from arbitrary_nst.io import image_io
-from arbitrary_nst.lite.conditioned import (
-    TRANSFORMER,
-    LiteConditionedTransformer,
-    transformer_file,
-)
+from arbitrary_nst.lite.conditioned import LiteConditionedTransformer, transformer_files
 from arbitrary_nst.methods.arbitrary.geometry import STYLE_SIZE, central_square
 
 PREDICTOR, STYLE_VECTOR = "style_predictor", "style_vector"
@@ -22,10 +18,11 @@ PREDICTOR, STYLE_VECTOR = "style_predictor", "style_vector"
 def lite_models(network):
     """``{file: (Keras model, signature, output)}`` of an ``ArbitraryStyle``: the
     predictor ``style_images (N, 256, 256, 3) -> style_vector (N, 100)`` and the
-    transformer ``content_images (N, H, W, 3), style_vectors (N, 100) -> stylized``
-    (H and W multiples of 4)."""
+    transformer's files (:func:`~arbitrary_nst.lite.conditioned.transformer_files`:
+    ``content_images (N, H, W, 3), style_vectors (N, 100) -> stylized``, H and W
+    multiples of 4)."""
     return {PREDICTOR: (network.predictor, STYLE_VECTOR, STYLE_VECTOR),
-            TRANSFORMER: transformer_file(network.transformer)}
+            **transformer_files(network.transformer)}
 
 
 class LiteArbitraryStyle(LiteConditionedTransformer):
@@ -35,9 +32,9 @@ class LiteArbitraryStyle(LiteConditionedTransformer):
       models: ``{name: LiteModel}`` for the names in :data:`FILES`.
 
     Attributes:
-      predictor, transformer: the two :class:`~arbitrary_nst.lite.runtime.LiteModel`.
+      predictor, transformer: their :class:`~arbitrary_nst.lite.runtime.LiteModel`.
     """
-    FILES = (PREDICTOR, TRANSFORMER)
+    FILES = (PREDICTOR, *LiteConditionedTransformer.FILES)
     condition = "style_vectors"
 
     def __init__(self, models):

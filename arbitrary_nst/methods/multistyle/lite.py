@@ -5,19 +5,14 @@ rendering calls on the file of :func:`lite_models`, numpy in and out.
 Images are float32 ``(N, H, W, 3)`` RGB in [0, 1]; style weights ``(N, num_styles)``.
 """
 
-from arbitrary_nst.lite.conditioned import (
-    STYLIZE,
-    TRANSFORMER,
-    LiteConditionedTransformer,
-    transformer_file,
-)
+from arbitrary_nst.lite.conditioned import STYLIZE, LiteConditionedTransformer, transformer_files
 
 
 def lite_models(network):
-    """``{file: (Keras model, signature, output)}`` of a ``MultiStyle``: the transformer
-    ``images (N, H, W, 3), style_weights (N, num_styles) -> stylized`` (H and W multiples
-    of 4)."""
-    return {TRANSFORMER: transformer_file(network.transformer)}
+    """``{file: (model, signature, output)}`` of a ``MultiStyle``: the transformer's
+    files (:func:`~arbitrary_nst.lite.conditioned.transformer_files`: ``images (N, H, W,
+    3), style_weights (N, num_styles) -> stylized``, H and W multiples of 4)."""
+    return transformer_files(network.transformer)
 
 
 class LiteMultiStyle(LiteConditionedTransformer):

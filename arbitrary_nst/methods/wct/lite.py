@@ -86,6 +86,8 @@ class LiteWCT(LevelTransforms):
     LEVELS = LEVELS
     FILES = file_names(LEVELS, PREFIX)
     UPSAMPLED = decoder_files(LEVELS, PREFIX)
+    ON_DEMAND = ()
+    BUILTIN_KERNELS = ()
     XNNPACK_FIRST_CALL = True
     BATCH_CROSSOVER = 7
     """At 512 px a warm render took 4.40 s here against TensorFlow's 4.12 s (the
