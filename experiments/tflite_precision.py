@@ -7,7 +7,8 @@ of :data:`arbitrary_nst.lite.convert.PRECISIONS`, the shipped networks are conve
 condition), then every pair is rendered at ``size`` px (the working size: one network
 pass) through the method's own code with those files, and compared with the TensorFlow
 render: mean and largest absolute difference per pixel and channel ([0, 1] scale) and
-the files' size (times: ``benchmark_startup.py``).
+the files' size (times: ``benchmark_startup.py``); the tiled rendering's files (which
+a single pass does not call) are left out.
 
 Writes experiments/results/tflite_precision.md.
 Usage: python experiments/tflite_precision.py [--set size=256]
@@ -52,6 +53,8 @@ def calibration(method, network, content, style):
              for x in range(0, content.shape[1] - 127, 96)]
     inputs = {}
     for name, (model, _, _) in method.lite_models(network).items():
+        if name in method.lite_network.ON_DEMAND:  # the tiled rendering's: not converted
+            continue
         names = [tensor.name for tensor in model.inputs]
         if len(names) == 1 and hasattr(method, "condition"):  # a style predictor
             squares = [image_io.resize(crop[0], 256, 256)[None] for crop in crops]
@@ -108,14 +111,16 @@ def main(argv):
 
             with tempfile.TemporaryDirectory() as folder:
                 models = {}
+                on_demand = implementation.lite_network.ON_DEMAND  # the tiles': not called
                 for file, (model, signature, output) in implementation.lite_models(
                         network).items():
-                    path = os.path.join(folder, f"{file}.tflite")
-                    with open(path, "wb") as f:
-                        f.write(to_tflite(model, signature, output, precision,
-                                          calibrate[file]))
-                    models[file] = LiteModel(path)
-                size = sum(os.path.getsize(m.path) for m in models.values()) / 1024
+                    models[file] = LiteModel(os.path.join(folder, f"{file}.tflite"))
+                    if file not in on_demand:
+                        with open(models[file].path, "wb") as f:
+                            f.write(to_tflite(model, signature, output, precision,
+                                              calibrate[file]))
+                size = sum(os.path.getsize(m.path) for name, m in models.items()
+                           if name not in on_demand) / 1024
                 lite = implementation(spec, reference.settings,
                                       implementation.lite_network(models), "litert")
                 differences = []
