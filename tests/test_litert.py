@@ -110,10 +110,12 @@ def test_threads_sharing_the_litert_networks_render_what_one_thread_renders(imag
     from concurrent.futures import ThreadPoolExecutor
     content, style, _, _ = images
     photos = [content[:height] for height in (40, 48, 56, 64, 72, 80)]
-    alone = [arbitrary_nst.stylize(p, [style], runtime="litert") for p in photos]
+    def render(photo):  # working size 128: the 40-80 px photos, not 512 px renders
+        return arbitrary_nst.stylize(photo, [style], runtime="litert", working_size=128)
+
+    alone = [render(p) for p in photos]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda p: arbitrary_nst.stylize(p, [style], runtime="litert"),
-                                 photos * 2))
+        together = list(pool.map(render, photos * 2))
     for single, shared in zip(alone * 2, together):
         np.testing.assert_allclose(shared, single, atol=1e-4)  # XNNPACK after the first call
 
@@ -181,7 +183,7 @@ def test_the_command_renders_in_litert_without_tensorflow(tmp_path, images, meth
     style = STYLE_PATH if registry.get(method).style_images else 3
     # converted beforehand (the conversion itself needs TensorFlow)
     arbitrary_nst.stylize(images[0], [images[1] if style == STYLE_PATH else style],
-                          method=method, runtime="litert")
+                          method=method, runtime="litert", working_size=64)
     lite, reference = tmp_path / "lite.png", tmp_path / "tf.png"
     common = ["stylize", "--method", method, "--content", CONTENT_PATH, "--style", str(style),
               "--size", "128"]
@@ -254,7 +256,8 @@ def test_exported_tflite_files_run_with_litert_alone_as_the_readme_shows(tmp_pat
 
 
 def test_batch_and_video_render_in_litert_without_tensorflow(tmp_path, images):
-    arbitrary_nst.stylize(images[0], [images[1]], runtime="litert")  # converted beforehand
+    arbitrary_nst.stylize(images[0], [images[1]], runtime="litert",
+                          working_size=64)  # converted beforehand
     clip = os.path.join(os.path.dirname(__file__), "data", "assets", "video",
                         "pedestrians.mp4")
     for command in (["batch", "--content", CONTENT_PATH, STYLE_PATH, "--style", STYLE_PATH,
