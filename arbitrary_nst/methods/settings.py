@@ -87,10 +87,9 @@ class FeedForwardSettings:
                             "whole-image statistics (0 = never)", metavar="N", type=int)
     tile_overlap: int = option(TILE_OVERLAP, "overlap of neighbouring tiles, px",
                                metavar="N")
-    runtime: str = option("auto", "where the network runs: litert (no TensorFlow import; "
-                          "tiles and the detail pass above the working size still use "
-                          "TensorFlow), tf, or auto (litert where the method has it)",
-                          choices=RUNTIMES)
+    runtime: str = option("auto", "where the network runs: litert (no TensorFlow import, "
+                          "at every size), tf, or auto (litert where the method has it, "
+                          "tf where that is faster for the job)", choices=RUNTIMES)
 
     def validate(self):
         """Raises UsageError naming the first setting that does not fit."""

@@ -31,6 +31,12 @@ class PhotoWCT(WCT):
     lite_network = lite.LitePhotoWCT
     lite_models = staticmethod(lite.lite_models)
 
+    @classmethod
+    def with_upsampling(cls, network, interpolation):
+        """``network`` itself: its decoders unpool with the encoder's switches and have
+        no upsampling layers to interpolate."""
+        return network
+
     def stylize(self, content, styles, regions, alpha=1.0):
         settings = self.settings
         if settings.content_labels is None:
