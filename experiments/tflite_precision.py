@@ -8,7 +8,8 @@ condition), then every pair is rendered at ``size`` px (the working size: one ne
 pass) through the method's own code with those files, and compared with the TensorFlow
 render: mean and largest absolute difference per pixel and channel ([0, 1] scale) and
 the files' size (times: ``benchmark_startup.py``); the tiled rendering's files (which
-a single pass does not call) are left out.
+a single pass does not call) are left out. A precision whose files LiteRT refuses to run
+(a kernel's error) is reported as failing, with the error's first line.
 
 Writes experiments/results/tflite_precision.md.
 Usage: python experiments/tflite_precision.py [--set size=256]
@@ -124,9 +125,16 @@ def main(argv):
                 lite = implementation(spec, reference.settings,
                                       implementation.lite_network(models), "litert")
                 differences = []
-                for photo, style, target in zip(photos, styles, expected):
-                    output = lite.stylize(photo, [style], regions)
-                    differences.append(np.abs(np.clip(output, 0, 1) - np.clip(target, 0, 1)))
+                try:
+                    for photo, style, target in zip(photos, styles, expected):
+                        output = lite.stylize(photo, [style], regions)
+                        differences.append(np.abs(np.clip(output, 0, 1)
+                                                  - np.clip(target, 0, 1)))
+                except RuntimeError as exc:  # a kernel refusing this precision's numbers
+                    failure = str(exc).splitlines()[0]
+            if len(differences) < len(photos):
+                lines.append(f"| {name} | {precision} | {size:,.0f} | fails: {failure} | |")
+                continue
             lines.append(f"| {name} | {precision} | {size:,.0f} | "
                          f"{np.mean([d.mean() for d in differences]):.5f} | "
                          f"{max(d.max() for d in differences):.4f} |")
