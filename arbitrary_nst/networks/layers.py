@@ -133,9 +133,11 @@ def with_upsampling(model, interpolation):
         if isinstance(layer, tf.keras.layers.UpSampling2D) else layer))
 
 
-def instance_norm(features, epsilon=EPSILON):
-    """Zero mean, unit standard deviation per sample and channel, over positions."""
-    mean, std = mean_std(features, epsilon)
+def instance_norm(features, epsilon=EPSILON, statistics=None):
+    """Zero mean, unit standard deviation per sample and channel, over positions; with
+    ``statistics`` ``(mean, std)``, each ``(N or 1, C)``, normalised with those instead
+    of the features' own (a tile with its whole image's)."""
+    mean, std = mean_std(features, epsilon) if statistics is None else statistics
     return (features - mean[:, None, None, :]) / std[:, None, None, :]
 
 
@@ -156,11 +158,7 @@ def adain(content_features, style_mean, style_std, alpha=1.0, epsilon=EPSILON,
     Returns:
       ``(N, H, W, C)`` features.
     """
-    if content_statistics is None:
-        normalized = instance_norm(content_features, epsilon)
-    else:
-        mean, std = content_statistics
-        normalized = (content_features - mean[:, None, None, :]) / std[:, None, None, :]
+    normalized = instance_norm(content_features, epsilon, content_statistics)
     stylized = normalized * style_std[:, None, None, :] + style_mean[:, None, None, :]
     return alpha * stylized + (1.0 - alpha) * content_features
 

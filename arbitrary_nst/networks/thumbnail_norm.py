@@ -30,7 +30,7 @@ class _GivenStatisticsNorm(tf.keras.layers.Layer):
     def __init__(self, norm, slot, owner):
         super().__init__(name=f"{norm.name}_given")
         self.norm, self.slot, self.owner = norm, slot, owner
-        self.channels = None
+        self.channels = self.start = None  # start: set by the owner once all are built
 
     def build(self, features_shape, condition_shape=None):
         self.channels = int(features_shape[-1])
@@ -41,10 +41,9 @@ class _GivenStatisticsNorm(tf.keras.layers.Layer):
             mean, std = mean_std(features, self.norm.epsilon)
             self.owner.recorded[self.slot] = tf.concat([mean, std], -1)
         else:
-            start = self.owner.offsets()[self.slot]
-            mean = given[:, start:start + self.channels]
-            std = given[:, start + self.channels:start + 2 * self.channels]
-        return self.norm.affine((features - mean[:, None, None, :]) / std[:, None, None, :],
+            middle = self.start + self.channels
+            mean, std = given[:, self.start:middle], given[:, middle:middle + self.channels]
+        return self.norm.affine(layers.instance_norm(features, statistics=(mean, std)),
                                 condition)
 
 
@@ -63,21 +62,16 @@ class ThumbnailNormalized:
     def __init__(self, transformer):
         self.given, self.recorded, self._norms = None, {}, []
         self.model = tf.keras.models.clone_model(transformer, clone_function=self._clone)
-        self.size = 2 * sum(norm.channels for norm in self._norms)
+        self.size = 0
+        for norm in self._norms:  # each norm's means start where the last's stds end
+            norm.start = self.size
+            self.size += 2 * norm.channels
 
     def _clone(self, layer):
         if not isinstance(layer, layers.ConditionedNorm):
             return layer
         self._norms.append(_GivenStatisticsNorm(layer, len(self._norms), self))
         return self._norms[-1]
-
-    def offsets(self):
-        """Where each norm's means start in a statistics vector."""
-        starts, start = [], 0
-        for norm in self._norms:
-            starts.append(start)
-            start += 2 * norm.channels
-        return starts
 
     def statistics(self, images, condition):
         """``(N, S)``: every norm's channel means then standard deviations for
