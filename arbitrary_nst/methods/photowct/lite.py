@@ -72,7 +72,8 @@ class LitePhotoWCT(LiteWCT):
     """The decoders unpool with the switches: no upsampling variant."""
     BATCH_CROSSOVER = 0
     """``--runtime auto`` renders PhotoWCT in TensorFlow where it is installed: at 512 px
-    a warm render takes 9.29 s here against TensorFlow's 7.32 s, and the whole one-image
-    command 10.24 s against 10.26 s (experiments/results/benchmark_startup.md; the
-    switches cross into and out of LiteRT at every level); ``--runtime litert`` renders
-    it without TensorFlow."""
+    a warm render takes 9.35 s here against TensorFlow's 8.24 s (the run before: 9.29
+    against 7.32 s), and the whole one-image command is no faster (9.6-10.2 s against
+    9.6-9.8 s by hand; experiments/results/benchmark_startup.md; the switches cross into
+    and out of LiteRT at every level); ``--runtime litert`` renders it without
+    TensorFlow."""
