@@ -85,23 +85,46 @@ def test_litert_renders_what_tensorflow_renders(method, control, images):
     assert difference.max() <= MAX_TOLERANCE, (control, difference.max())
 
 
-def test_auto_renders_in_litert_and_converts_once(images, tmp_path, monkeypatch):
-    content, style, _, _ = images
-    monkeypatch.setenv("ARBITRARY_NST_CACHE", str(tmp_path))
-    from arbitrary_nst.methods import base
-    base.lite_network_of.cache_clear()
-    method = registry.implementation("arbitrary").load(
-        registry.get("arbitrary"), registry.get("arbitrary").settings())
-    assert method.runtime == "litert"
+CONVERT_WITHOUT_TENSORFLOW = """
+import sys; sys.modules['tensorflow'] = None
+import numpy as np, arbitrary_nst
+output = arbitrary_nst.stylize(arbitrary_nst.load_image(sys.argv[1], size=64), [3],
+                               method='multistyle', working_size=64)
+np.save(sys.argv[2], output)
+"""
+"""Renders with multistyle's LiteRT files (``--runtime auto``) in a process where
+importing TensorFlow fails."""
+
+
+def test_auto_renders_in_litert_and_converts_once_in_a_child_process(tmp_path):
+    """The missing files are converted by a child process (which imports TensorFlow) and
+    the rendering process never imports it; a second run converts nothing."""
+    environment = {**os.environ, "ARBITRARY_NST_CACHE": str(tmp_path)}
+    outputs = [tmp_path / "first.npy", tmp_path / "second.npy"]
+    subprocess.run([sys.executable, "-c", CONVERT_WITHOUT_TENSORFLOW, CONTENT_PATH,
+                    outputs[0]], env=environment, check=True, capture_output=True)
     files = sorted(os.listdir(tmp_path / "litert"))
     # The tiled rendering's files are converted when a tiled render first calls them.
-    assert [name.split("-")[1] for name in files] == ["style_predictor", "transformer"]
+    assert [name.split("-")[1] for name in files] == ["transformer"]
     written = [os.path.getmtime(tmp_path / "litert" / name) for name in files]
-    base.lite_network_of.cache_clear()
-    registry.implementation("arbitrary").load(
-        registry.get("arbitrary"), registry.get("arbitrary").settings())
+    result = subprocess.run([sys.executable, "-c", CONVERT_WITHOUT_TENSORFLOW, CONTENT_PATH,
+                             outputs[1]], env=environment, capture_output=True, text=True)
+    assert result.returncode == 0 and "converting" not in result.stderr
     assert [os.path.getmtime(tmp_path / "litert" / name) for name in files] == written
-    base.lite_network_of.cache_clear()
+    expected = arbitrary_nst.stylize(image_io.load_image(CONTENT_PATH, size=64), [3],
+                                     method="multistyle", working_size=64, runtime="litert")
+    for output in outputs:
+        np.testing.assert_allclose(np.load(output), expected, atol=1e-5)  # threads: 3e-6
+
+
+def test_a_conversion_that_cannot_load_its_network_raises_the_childs_error(tmp_path):
+    from arbitrary_nst.errors import WeightsError
+    from arbitrary_nst.lite import conversion
+    target = tmp_path / "decoder.tflite"
+    with pytest.raises(WeightsError, match=re.escape(f"{tmp_path / 'run'}: expected a "
+                                                     "training run directory")):
+        conversion.convert("adain", str(tmp_path / "run"), "nearest", {"decoder": str(target)})
+    assert not os.listdir(tmp_path)
 
 
 def test_threads_sharing_the_litert_networks_render_what_one_thread_renders(images):

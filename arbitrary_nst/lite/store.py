@@ -1,19 +1,18 @@
 """Where the LiteRT files of the feed-forward networks are kept (no TensorFlow).
 
-A method's networks are converted once per weights (the first render in LiteRT, which
-then imports TensorFlow for the conversion) and kept in
+A method's networks are converted once per weights (at the first render in LiteRT, by a
+child process that imports TensorFlow: :mod:`arbitrary_nst.lite.conversion`) and kept in
 ``$ARBITRARY_NST_CACHE/litert/`` (default ``~/.cache/arbitrary_nst/litert/``), one file
 per network, named ``{method}-{network}-{version}.tflite`` (``{network}_{upsampling}``
 for a network's variant with interpolating upsampling): ``version`` is a digest of
 the weights the file was converted from (the shipped files' bytes, or a training run's
 latest checkpoint) and of :data:`FORMAT`, so new weights convert anew and never mix with
-old files. Files are written atomically (a half-written file is never read).
+old files. Files are written atomically (a half-written file is never read), by
+:mod:`arbitrary_nst.lite.conversion`.
 """
 
 import hashlib
 import os
-
-from arbitrary_nst.io.atomic import write_atomically
 
 FORMAT = "tflite-float32-2"
 """What the conversion writes; part of every file's version (change it when the
@@ -47,13 +46,6 @@ def model_paths(method, networks, version):
             for name, stem in networks.items()}
 
 
-def ensure(paths, convert):
-    """Writes the files of ``paths`` (``{network: path}``) that are missing, with
-    ``convert(names)`` -> ``{network: tflite bytes}`` of the missing ones (called only
-    if one is missing)."""
-    missing = {name: path for name, path in paths.items() if not os.path.exists(path)}
-    if not missing:
-        return
-    converted = convert(list(missing))
-    for name, path in missing.items():
-        write_atomically(path, lambda f, data=converted[name]: f.write(data))
+def missing(paths):
+    """The entries of ``paths`` (``{network: path}``) whose file is not there yet."""
+    return {name: path for name, path in paths.items() if not os.path.exists(path)}

@@ -200,9 +200,9 @@ def _load_checkpoint(spec, checkpoint, version):
 def lite_network_of(method, spec, checkpoint=None, upsampling="nearest"):
     """``method.lite_network`` of the shipped network's (or ``checkpoint``'s) LiteRT
     files with ``upsampling`` inside (the networks' UPSAMPLED files have one file per
-    upsampling), converted where missing (:mod:`arbitrary_nst.lite.store`; the
-    conversion imports TensorFlow): now, or for the ON_DEMAND files (the tiled
-    rendering's) when first called."""
+    upsampling), converted where missing (:mod:`arbitrary_nst.lite.store`, by a child
+    process that imports TensorFlow: :mod:`arbitrary_nst.lite.conversion`): now, or
+    for the ON_DEMAND files (the tiled rendering's) when first called."""
     if checkpoint:
         from arbitrary_nst.training import runs
         sources = ([checkpoint] if os.path.isfile(checkpoint)
@@ -216,28 +216,17 @@ def lite_network_of(method, spec, checkpoint=None, upsampling="nearest"):
     paths = lite_store.model_paths(spec.name, stems, version)
 
     def convert(names):
-        from arbitrary_nst import progress, quiet
-        from arbitrary_nst.lite.convert import to_tflite
-        converted = {}
-        with progress.progress_bar(len(names), f"converting {spec.name} for LiteRT (once)",
-                                   unit="network") as bar:
-            tf_network = method.network_of(spec, checkpoint)
-            if upsampling != "nearest":
-                tf_network = _with_upsampling(method, tf_network, upsampling)
-            models = method.lite_models(tf_network)
-            for name in names:
-                with quiet.quieted():  # the converter's C++ log lines
-                    converted[name] = to_tflite(*models[name])
-                bar.update()
-        return converted
+        missing = lite_store.missing({name: paths[name] for name in names})
+        if missing:
+            from arbitrary_nst.lite import conversion
+            conversion.convert(spec.name, checkpoint, upsampling, missing)
 
-    lite_store.ensure({name: path for name, path in paths.items()
-                       if name not in network.ON_DEMAND}, convert)
+    convert([name for name in paths if name not in network.ON_DEMAND])
     models = {name: _lite_model(path, network.XNNPACK_FIRST_CALL,
                                 name not in network.BUILTIN_KERNELS)
               for name, path in paths.items()}
     for name in network.ON_DEMAND:
-        models[name].make = functools.partial(lite_store.ensure, {name: paths[name]}, convert)
+        models[name].make = functools.partial(convert, [name])
     return network(models)
 
 
