@@ -11,17 +11,22 @@ the files' size (times: ``benchmark_startup.py``); the tiled rendering's files (
 a single pass does not call) are left out. A precision whose files LiteRT refuses to run
 (a kernel's error) is reported as failing, with the error's first line.
 
+Each method and precision is measured in a process of its own (this script with
+``--rows``): the converter's memory is not all handed back (one process for every
+method at every precision grew past 24 GB; one for photowct's four precisions, past 19).
+
 Writes experiments/results/tflite_precision.md.
-Usage: python experiments/tflite_precision.py [--set size=256]
+Usage: python experiments/tflite_precision.py [--set size=256] [--set methods=[adain]]
 """
 
 import dataclasses
 import os
+import sys
 import tempfile
 
 import numpy as np
-from absl import app
-from common import PAIRS, asset, load_settings, write_report
+from absl import app, flags
+from common import PAIRS, asset, load_settings, run_process, write_report
 
 import arbitrary_nst as nst
 from arbitrary_nst import registry
@@ -30,6 +35,10 @@ from arbitrary_nst.lite.convert import PRECISIONS, to_tflite
 from arbitrary_nst.lite.runtime import LiteModel
 from arbitrary_nst.methods.regions import Region
 from arbitrary_nst.schema import list_setting, setting
+
+flags.DEFINE_string("rows", None, "Measure the one method and precision of --set "
+                    "methods=[NAME] --set precisions=[PRECISION] and write its table row to "
+                    "this file (what each measuring process does).")
 
 CALIBRATION_SIZE = 512
 """The bundled photo's size for the int8 calibration crops (128 px, 96 px apart)."""
@@ -41,6 +50,7 @@ class Settings:
     size: int = setting(512, low=64)
     precisions: list[str] = list_setting(PRECISIONS)
     builtin_style: int = setting(7, low=0)
+    methods: list[str] = list_setting(registry.names(litert=True))
 
 
 def calibration(method, network, content, style):
@@ -84,60 +94,80 @@ def decoder_inputs(network, images, level):
             **{pool: np.asarray(value) for pool, value in (switches or {}).items()}}
 
 
+def pairs():
+    """The (photo, painting) paths: the bundled pair, then the held-out shared ones."""
+    bundled = (os.path.join(nst.SAMPLES_DIR, "brandenburg_gate.jpg"),
+               os.path.join(nst.SAMPLES_DIR, "starry_night.jpg"))
+    return [bundled] + [(asset(c), asset(s)) for c, s in PAIRS]
+
+
+def method_rows(name, settings):
+    """The report's rows of method ``name``: one per precision of ``settings``."""
+    spec = registry.get(name)
+    implementation = registry.implementation(name)
+    reference = implementation.load(spec, spec.settings(runtime="tf"))
+    network = reference.network
+    photos = [image_io.resize_longest(nst.load_image(c), settings.size) for c, _ in pairs()]
+    styles = ([nst.load_image(s) for _, s in pairs()] if spec.style_images
+              else [settings.builtin_style] * len(photos))
+    regions = [Region(None, (1.0,))]
+    expected = [reference.stylize(p, [s], regions) for p, s in zip(photos, styles)]
+    calibrate = calibration(reference, network,
+                            nst.load_image(pairs()[0][0], size=CALIBRATION_SIZE), styles[0])
+    rows = []
+    for precision in settings.precisions:
+        with tempfile.TemporaryDirectory() as folder:
+            models = {}
+            on_demand = implementation.lite_network.ON_DEMAND  # the tiles': not called
+            for file, (model, signature, output) in implementation.lite_models(
+                    network).items():
+                models[file] = LiteModel(os.path.join(folder, f"{file}.tflite"))
+                if file not in on_demand:
+                    with open(models[file].path, "wb") as f:
+                        f.write(to_tflite(model, signature, output, precision,
+                                          calibrate[file]))
+            size = sum(os.path.getsize(m.path) for file, m in models.items()
+                       if file not in on_demand) / 1024
+            lite = implementation(spec, reference.settings,
+                                  implementation.lite_network(models), "litert")
+            differences = []
+            try:
+                for photo, style, target in zip(photos, styles, expected):
+                    output = lite.stylize(photo, [style], regions)
+                    differences.append(np.abs(np.clip(output, 0, 1) - np.clip(target, 0, 1)))
+            except RuntimeError as exc:  # a kernel refusing this precision's numbers
+                failure = str(exc).splitlines()[0]
+        if len(differences) < len(photos):
+            rows.append(f"| {name} | {precision} | {size:,.0f} | fails: {failure} | |")
+            continue
+        rows.append(f"| {name} | {precision} | {size:,.0f} | "
+                    f"{np.mean([d.mean() for d in differences]):.5f} | "
+                    f"{max(d.max() for d in differences):.4f} |")
+    return rows
+
+
 def main(argv):
     del argv
     settings = load_settings(Settings, "tflite_precision")
-    bundled = (os.path.join(nst.SAMPLES_DIR, "brandenburg_gate.jpg"),
-               os.path.join(nst.SAMPLES_DIR, "starry_night.jpg"))
-    pairs = [bundled] + [(asset(c), asset(s)) for c, s in PAIRS]
+    if flags.FLAGS.rows:
+        name, = settings.methods
+        with open(flags.FLAGS.rows, "w", encoding="utf-8") as f:
+            f.write("\n".join(method_rows(name, settings)) + "\n")
+        return
     lines = ["# LiteRT precisions against TensorFlow", "",
              f"Renders at {settings.size} px (one network pass) of the bundled pair and the "
              f"{len(PAIRS)} held-out shared pairs; differences per pixel and channel on the "
              "[0, 1] scale (1/255 = 0.0039), against the TensorFlow render.", "",
              "| method | precision | files KiB | mean diff | max diff |",
              "|---|---|---|---|---|"]
-    for name in registry.names(litert=True):
-        spec = registry.get(name)
-        implementation = registry.implementation(name)
-        reference = implementation.load(spec, spec.settings(runtime="tf"))
-        network = reference.network
-        photos = [image_io.resize_longest(nst.load_image(c), settings.size) for c, _ in pairs]
-        styles = ([nst.load_image(s) for _, s in pairs] if spec.style_images
-                  else [settings.builtin_style] * len(pairs))
-        regions = [Region(None, (1.0,))]
-        expected = [reference.stylize(p, [s], regions) for p, s in zip(photos, styles)]
-        calibrate = calibration(reference, network,
-                                nst.load_image(bundled[0], size=CALIBRATION_SIZE), styles[0])
+    for name in settings.methods:
         for precision in settings.precisions:
-
-            with tempfile.TemporaryDirectory() as folder:
-                models = {}
-                on_demand = implementation.lite_network.ON_DEMAND  # the tiles': not called
-                for file, (model, signature, output) in implementation.lite_models(
-                        network).items():
-                    models[file] = LiteModel(os.path.join(folder, f"{file}.tflite"))
-                    if file not in on_demand:
-                        with open(models[file].path, "wb") as f:
-                            f.write(to_tflite(model, signature, output, precision,
-                                              calibrate[file]))
-                size = sum(os.path.getsize(m.path) for name, m in models.items()
-                           if name not in on_demand) / 1024
-                lite = implementation(spec, reference.settings,
-                                      implementation.lite_network(models), "litert")
-                differences = []
-                try:
-                    for photo, style, target in zip(photos, styles, expected):
-                        output = lite.stylize(photo, [style], regions)
-                        differences.append(np.abs(np.clip(output, 0, 1)
-                                                  - np.clip(target, 0, 1)))
-                except RuntimeError as exc:  # a kernel refusing this precision's numbers
-                    failure = str(exc).splitlines()[0]
-            if len(differences) < len(photos):
-                lines.append(f"| {name} | {precision} | {size:,.0f} | fails: {failure} | |")
-                continue
-            lines.append(f"| {name} | {precision} | {size:,.0f} | "
-                         f"{np.mean([d.mean() for d in differences]):.5f} | "
-                         f"{max(d.max() for d in differences):.4f} |")
+            with tempfile.NamedTemporaryFile("r", suffix=".md") as rows:
+                _, seconds, peak = run_process([
+                    sys.executable, __file__, *sys.argv[1:], "--set", f"methods=[{name}]",
+                    "--set", f"precisions=[{precision}]", "--rows", rows.name])
+                lines += rows.read().splitlines()
+            print(f"{name} {precision}: {seconds:.0f} s, peak RSS {peak:,.0f} MiB", flush=True)
     write_report("tflite_precision.md", lines)
 
 
