@@ -90,10 +90,13 @@ def second_style64(content64):
 
 
 def pytest_runtest_teardown(item):
-    """With ``NST_RSS_LOG=path``: appends each test's peak RSS so far (MiB) to ``path``."""
+    """With ``NST_RSS_LOG=path``: appends the test process's id, its peak and present RSS
+    (MiB) and the test's id to ``path`` after each test."""
     path = os.environ.get("NST_RSS_LOG")
     if path:
         import resource
+        with open("/proc/self/statm", encoding="ascii") as f:
+            present = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
         with open(path, "a", encoding="utf-8") as f:
-            f.write(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
-                    f"{item.nodeid}\n")
+            f.write(f"{os.getpid()} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+                    f" {present:.0f} {item.nodeid}\n")
