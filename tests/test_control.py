@@ -114,11 +114,15 @@ def test_style_encodings_are_reused_across_calls(content64, style64):
     np.testing.assert_allclose(once, again, atol=1e-5)  # LiteRT: XNNPACK after a first call
 
 
-@pytest.mark.parametrize("method", ["adain", "arbitrary"])
-def test_stylize_batch_equals_stylize_per_image(method, content64, style64, monkeypatch):
+@pytest.mark.parametrize("method, runtime", [
+    ("adain", "litert"), ("arbitrary", "litert"),
+    pytest.param("adain", "tf", marks=pytest.mark.slow),  # its 512 px batch: +1.8 GB
+    pytest.param("arbitrary", "tf", marks=pytest.mark.slow)])
+def test_stylize_batch_equals_stylize_per_image(method, runtime, content64, style64,
+                                                monkeypatch):
     """Images of one shape go through the network together (AdaIN: one transfer of the
     batch; the others one call each), images of other shapes and flat ones alone: every
-    output is stylize's."""
+    output is stylize's (rendered at 512 px, the working size)."""
     from arbitrary_nst.rendering import control
     batches = []
     implementation = arbitrary_nst.registry.implementation(method)
@@ -133,10 +137,10 @@ def test_stylize_batch_equals_stylize_per_image(method, content64, style64, monk
     flat = np.full_like(content64, 0.4)
     contents = [content64, flipped, other, content64, flat]
     styles = [style64, np.ascontiguousarray(style64[::-1]), style64, style64[:40], style64]
-    batch = control.stylize_batch(contents, styles, method=method, runtime="tf")
+    batch = control.stylize_batch(contents, styles, method=method, runtime=runtime)
     assert batches == [3]  # the three of one shape, the flat one alone
     for content, style, output in zip(contents, styles, batch):
-        alone = control.stylize(content, [style], method=method, runtime="tf")
+        alone = control.stylize(content, [style], method=method, runtime=runtime)
         assert output.shape == content.shape and output.dtype == np.float32
         np.testing.assert_allclose(output, alone, atol=2e-5)
     assert np.abs(batch[0] - batch[3]).mean() > 0.01  # each image has its own style
