@@ -107,13 +107,14 @@ def method_rows(name, settings):
     implementation = registry.implementation(name)
     reference = implementation.load(spec, spec.settings(runtime="tf"))
     network = reference.network
-    photos = [image_io.resize_longest(nst.load_image(c), settings.size) for c, _ in pairs()]
-    styles = ([nst.load_image(s) for _, s in pairs()] if spec.style_images
+    evaluated = pairs()
+    photos = [image_io.resize_longest(nst.load_image(c), settings.size) for c, _ in evaluated]
+    styles = ([nst.load_image(s) for _, s in evaluated] if spec.style_images
               else [settings.builtin_style] * len(photos))
     regions = [Region(None, (1.0,))]
     expected = [reference.stylize(p, [s], regions) for p, s in zip(photos, styles)]
     calibrate = calibration(reference, network,
-                            nst.load_image(pairs()[0][0], size=CALIBRATION_SIZE), styles[0])
+                            nst.load_image(evaluated[0][0], size=CALIBRATION_SIZE), styles[0])
     rows = []
     for precision in settings.precisions:
         with tempfile.TemporaryDirectory() as folder:

@@ -97,6 +97,6 @@ def pytest_runtest_teardown(item):
         import resource
         with open("/proc/self/statm", encoding="ascii") as f:
             present = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with open(path, "a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
-                    f" {present:.0f} {item.nodeid}\n")
+            f.write(f"{os.getpid()} {peak:.0f} {present:.0f} {item.nodeid}\n")

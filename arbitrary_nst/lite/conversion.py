@@ -54,7 +54,6 @@ def write_files(method, checkpoint, upsampling, paths):
     from arbitrary_nst import progress, quiet, registry
     from arbitrary_nst.io.atomic import write_atomically
     from arbitrary_nst.lite.convert import to_tflite
-    from arbitrary_nst.methods import base
     spec, implementation = registry.get(method), registry.implementation(method)
     with progress.progress_bar(len(paths), f"converting {method} for LiteRT (once)",
                                unit="network") as bar:
